@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The README's test command (`npm test`): type-check, then every test file under test/
+# with node's test runner (tsx loads TypeScript). `npm test -- unit` runs only test/scim.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scope="${1:-all}"
+if [ "$scope" = unit ]; then
+  files=$(find test/scim -name '*.test.ts' | sort)
+else
+  npx tsc --noEmit -p .
+  files=$(find test -name '*.test.ts' | sort)
+fi
+# One file at a time: each starts its own web+worker runtime, database and Redis prefix.
+exec node --import tsx --test --test-concurrency=1 --test-reporter=spec $files

@@ -1,0 +1,33 @@
+import type { Config } from '../config/config';
+import { loadConfig } from '../config/config';
+import { createDb, type Db } from '../store/db';
+import { checkPostgres } from '../main/preflight';
+
+/** Lazily opened resources of one CLI invocation; closed when the command ends. */
+export class CliContext {
+  private dbInstance: Db | undefined;
+  readonly config: Config;
+
+  constructor() {
+    this.config = loadConfig();
+  }
+
+  async db(): Promise<Db> {
+    if (!this.dbInstance) {
+      this.dbInstance = createDb(this.config, 2);
+      await checkPostgres(this.dbInstance, this.config.databaseUrl);
+    }
+    return this.dbInstance;
+  }
+
+  async close(): Promise<void> {
+    await this.dbInstance?.destroy();
+  }
+}
+
+/** A failure the user can act on: printed without a stack trace, exit code 1. */
+export class CliError extends Error {}
+
+export function print(json: boolean, value: unknown, human: () => string): void {
+  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
+}

@@ -1,0 +1,32 @@
+import { Command } from 'commander';
+import { CliContext, CliError } from './cli-context';
+import { ConfigError } from '../config/config';
+import { DependencyError } from '../main/preflight';
+import { registerDirectoryCommands } from './commands/directory-commands';
+
+/** `dirsync` ops CLI (package.json bin). Every command reads the same environment as the server. */
+const program = new Command('dirsync').description('dirsync operations CLI').showHelpAfterError();
+
+async function run(fn: (ctx: CliContext) => Promise<void>): Promise<void> {
+  let ctx: CliContext | undefined;
+  try {
+    ctx = new CliContext();
+    await fn(ctx);
+  } catch (error) {
+    if (error instanceof CliError || error instanceof ConfigError || error instanceof DependencyError) {
+      process.stderr.write(`dirsync: ${error.message}\n`);
+    } else {
+      process.stderr.write(`dirsync: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    }
+    process.exitCode = 1;
+  } finally {
+    await ctx?.close();
+  }
+}
+
+registerDirectoryCommands(program, run);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`dirsync: ${String(error)}\n`);
+  process.exit(1);
+});

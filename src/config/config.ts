@@ -1,0 +1,134 @@
+import { z } from 'zod';
+
+/**
+ * The one reader of `process.env`. Every variable is documented here and in
+ * docs/configuration.md; a bad value stops the process with one message that
+ * lists every problem (STYLE.md: fail fast, all at once).
+ */
+const boolish = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** HTTP port of the web process (Heroku sets it). */
+  PORT: int(1, 65535).default(3000),
+  /** PostgreSQL connection string (Heroku Postgres sets it). */
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/dirsync'),
+  /** `true` forces TLS to PostgreSQL (certificate not verified, as Heroku Postgres needs), `false` disables it, `auto` uses TLS in production for non-loopback hosts. */
+  DATABASE_SSL: z.enum(['auto', 'true', 'false']).default('auto'),
+  /** Redis connection string; `rediss://` enables TLS. */
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  /** Verify the Redis TLS certificate (Heroku Redis uses self-signed certificates: leave false there). */
+  REDIS_TLS_VERIFY: boolish.default(false),
+  /** Public base URL printed in SCIM endpoint URLs (defaults to http://localhost:PORT). */
+  PUBLIC_URL: z.string().url().optional(),
+  /** BullMQ key prefix. The `{…}` hash tag keeps every queue key in one Redis Cluster slot. */
+  QUEUE_PREFIX: z.string().min(1).default('{dirsync}'),
+  /** Concurrent jobs per worker process. */
+  WORKER_CONCURRENCY: int(1, 256).default(8),
+  /** Web processes per dyno (used by the cluster launcher). */
+  WEB_CONCURRENCY: int(1, 64).default(1),
+  /** PostgreSQL pool size of a web process. */
+  PG_POOL_MAX_WEB: int(1, 500).default(5),
+  /** PostgreSQL pool size of a worker process (defaults to WORKER_CONCURRENCY + 2). */
+  PG_POOL_MAX_WORKER: int(1, 500).optional(),
+  /** How long the receiver waits for the worker's result before answering 503 + Retry-After (ms). Keep under Heroku's 30 s router limit. */
+  SCIM_REPLY_TIMEOUT_MS: int(100, 28_000).default(20_000),
+  /** Retry-After seconds sent with 503 and 429. */
+  SCIM_RETRY_AFTER_SECONDS: int(1, 3600).default(5),
+  /** Largest SCIM request body accepted (bytes); larger → 413. */
+  SCIM_MAX_BODY_BYTES: int(1024, 50 * 1024 * 1024).default(1024 * 1024),
+  /** Deepest JSON nesting accepted in a SCIM body. */
+  SCIM_MAX_JSON_DEPTH: int(4, 256).default(32),
+  /** Cap on `count` (advertised as filter.maxResults). */
+  SCIM_MAX_RESULTS: int(1, 10_000).default(1000),
+  /** Most PATCH operations in one request. */
+  SCIM_MAX_PATCH_OPERATIONS: int(1, 100_000).default(5000),
+  /** pino log level. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Key of the app-owner admin API and the ops board's Basic-auth password. */
+  ADMIN_API_KEY: z.string().min(16).optional(),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  readonly env: Env['NODE_ENV'];
+  readonly port: number;
+  readonly publicUrl: string;
+  readonly databaseUrl: string;
+  readonly databaseSsl: boolean;
+  readonly redisUrl: string;
+  readonly redisTlsVerify: boolean;
+  readonly queuePrefix: string;
+  readonly workerConcurrency: number;
+  readonly webConcurrency: number;
+  readonly pgPoolMaxWeb: number;
+  readonly pgPoolMaxWorker: number;
+  readonly scim: {
+    readonly replyTimeoutMs: number;
+    readonly retryAfterSeconds: number;
+    readonly maxBodyBytes: number;
+    readonly maxJsonDepth: number;
+    readonly maxResults: number;
+    readonly maxPatchOperations: number;
+  };
+  readonly logLevel: Env['LOG_LEVEL'];
+  readonly adminApiKey: string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '::1' || host === '[::1]' || host.startsWith('127.');
+}
+
+/** Parses an environment (default `process.env`) into a frozen Config, or throws ConfigError listing every problem. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, string> = {};
+  for (const [k, v] of Object.entries(source)) if (v !== undefined && v !== '') raw[k] = v;
+  const parsed = EnvSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (!/^rediss?:\/\//.test(e.REDIS_URL)) problems.push('REDIS_URL: must start with redis:// or rediss://');
+  if (e.NODE_ENV === 'production' && !e.ADMIN_API_KEY) problems.push('ADMIN_API_KEY: required in production (at least 16 characters)');
+  if (problems.length) throw new ConfigError(problems);
+
+  const databaseSsl = e.DATABASE_SSL === 'auto' ? e.NODE_ENV === 'production' && !isLoopbackUrl(e.DATABASE_URL) : e.DATABASE_SSL === 'true';
+  return Object.freeze({
+    env: e.NODE_ENV,
+    port: e.PORT,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    databaseUrl: e.DATABASE_URL,
+    databaseSsl,
+    redisUrl: e.REDIS_URL,
+    redisTlsVerify: e.REDIS_TLS_VERIFY,
+    queuePrefix: e.QUEUE_PREFIX,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    webConcurrency: e.WEB_CONCURRENCY,
+    pgPoolMaxWeb: e.PG_POOL_MAX_WEB,
+    pgPoolMaxWorker: e.PG_POOL_MAX_WORKER ?? e.WORKER_CONCURRENCY + 2,
+    scim: Object.freeze({
+      replyTimeoutMs: e.SCIM_REPLY_TIMEOUT_MS,
+      retryAfterSeconds: e.SCIM_RETRY_AFTER_SECONDS,
+      maxBodyBytes: e.SCIM_MAX_BODY_BYTES,
+      maxJsonDepth: e.SCIM_MAX_JSON_DEPTH,
+      maxResults: e.SCIM_MAX_RESULTS,
+      maxPatchOperations: e.SCIM_MAX_PATCH_OPERATIONS,
+    }),
+    logLevel: e.LOG_LEVEL,
+    adminApiKey: e.ADMIN_API_KEY,
+  });
+}

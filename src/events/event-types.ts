@@ -1,0 +1,39 @@
+/** Outbox event types (DESIGN.md G4); names read like `resource.past_tense`. */
+export const EVENT_TYPES = [
+  'user.created',
+  'user.updated',
+  'user.deactivated',
+  'user.reactivated',
+  'user.deleted',
+  'group.created',
+  'group.updated',
+  'group.deleted',
+  'group.user_added',
+  'group.user_removed',
+  'directory.enabled',
+  'directory.disabled',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+export type EventResourceType = 'user' | 'group' | 'directory';
+
+/** An event as a use-case produces it, before the outbox gives it an id and a sequence. */
+export interface NewEvent {
+  type: EventType;
+  resourceType: EventResourceType;
+  resourceId: string;
+  /** Version of the resource after the change: sinks apply monotonically by it. */
+  resourceVersion: number;
+  /** Full state after the change (the SCIM resource, or the membership pair). */
+  data: Record<string, unknown>;
+}
+
+/** An event as stored in the outbox. */
+export interface StoredEvent extends NewEvent {
+  id: string;
+  organizationId: string;
+  directoryId: string;
+  seq: number;
+  operationId: string | null;
+  occurredAt: Date;
+}

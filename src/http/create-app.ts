@@ -1,0 +1,35 @@
+import Koa from 'koa';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config';
+import type { Db } from '../store/db';
+import type { DirectoryStore } from '../store/directory-store';
+import type { ScimDispatcher } from '../queue/scim-dispatcher';
+import { requestId } from './middleware/request-id';
+import { accessLog } from './middleware/access-log';
+import { createScimRouter } from './routes/scim-router';
+import { createHealthRouter } from './routes/health-routes';
+
+export interface AppDeps {
+  config: Config;
+  log: Logger;
+  db: Db;
+  directories: DirectoryStore;
+  dispatcher: ScimDispatcher;
+  /** Readiness probes beyond the database (Redis, migrations). */
+  readiness: () => Promise<Record<string, boolean>>;
+}
+
+/** The Koa app of the web process. Holds no state of its own: every request's tenant is on ctx.state. */
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa({ proxy: true });
+  app.silent = true;
+  app.on('error', (err: unknown) => deps.log.error({ err }, 'koa error'));
+  app.use(requestId());
+  app.use(accessLog(deps.log));
+  const health = createHealthRouter(deps);
+  app.use(health.routes());
+  const scim = createScimRouter(deps);
+  app.use(scim.routes());
+  app.use(scim.allowedMethods());
+  return app;
+}

@@ -1,0 +1,45 @@
+import { loadConfig } from '../config/config';
+import { createLogger } from '../log/logger';
+import { createDb } from '../store/db';
+import { ensureDatabase } from '../store/ensure-database';
+import { checkPostgres } from './preflight';
+import { startWeb } from './web-runtime';
+import { startWorkers } from './worker-runtime';
+import { installShutdown } from './shutdown';
+import { runMain } from './run-main';
+import { ensureDemoDirectory } from './demo-directory';
+
+/**
+ * `npm start`: migrations, web and worker in one process for local use, plus a
+ * demo organization with an Okta directory whose SCIM URL and token are printed
+ * on first start.
+ */
+runMain('start', async () => {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel, 'dev');
+  await ensureDatabase(config.databaseUrl);
+  const migrator = createDb(config, 2);
+  await checkPostgres(migrator, config.databaseUrl);
+  await migrator.migrate.latest();
+  await migrator.destroy();
+
+  const workers = await startWorkers(config, log.child({ proc: 'worker' }));
+  const web = await startWeb(config, log.child({ proc: 'web' }));
+  installShutdown(log, [...web.closers.filter((c) => c.name !== 'postgres'), ...workers.closers, ...web.closers.filter((c) => c.name === 'postgres')]);
+
+  const demo = await ensureDemoDirectory(web.db, config.publicUrl);
+  const lines = [
+    '',
+    `dirsync is running at ${config.publicUrl}`,
+    `  Organization:   ${demo.organizationName} (${demo.organizationId})`,
+    `  Directory:      Okta (${demo.directoryId})`,
+    `  SCIM base URL:  ${demo.scimBaseUrl}`,
+    demo.token
+      ? `  Bearer token:   ${demo.token}\n                  (shown once: store it now; only its hash is kept)`
+      : `  Bearer token:   shown at first start only. New one: npx dirsync rotate-token --directory ${demo.directoryId}`,
+    '',
+    `  Try it:  curl -H "Authorization: Bearer <token>" "${demo.scimBaseUrl}/Users?startIndex=1&count=2"`,
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+});

@@ -1,0 +1,76 @@
+import http from 'node:http';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config';
+import { createDb, migrationsCurrent, type Db } from '../store/db';
+import { DirectoryStore } from '../store/directory-store';
+import { OperationStore } from '../store/operation-store';
+import { createRedis } from '../queue/redis-connection';
+import { createScimQueue } from '../queue/scim-queue';
+import { ScimDispatcher } from '../queue/scim-dispatcher';
+import { replyChannel } from '../queue/scim-reply';
+import { createApp } from '../http/create-app';
+import { checkPostgres, checkRedis } from './preflight';
+import type { Closer } from './shutdown';
+
+export interface WebRuntime {
+  server: http.Server;
+  port: number;
+  db: Db;
+  closers: Closer[];
+}
+
+/** Builds and starts the web process: HTTP server, producer queue, one reply subscription. */
+export async function startWeb(config: Config, log: Logger, port = config.port): Promise<WebRuntime> {
+  const db = createDb(config, config.pgPoolMaxWeb);
+  await checkPostgres(db, config.databaseUrl);
+  const producer = createRedis(config, 'producer');
+  const subscriber = createRedis(config, 'subscriber');
+  const probe = createRedis(config, 'subscriber');
+  await checkRedis(probe, config.redisUrl, log);
+  await probe.quit();
+
+  const queue = createScimQueue(producer, config.queuePrefix);
+  const operations = new OperationStore(db);
+  const dispatcher = new ScimDispatcher(
+    queue,
+    subscriber,
+    operations,
+    { replyTimeoutMs: config.scim.replyTimeoutMs, retryAfterSeconds: config.scim.retryAfterSeconds, replyChannel: replyChannel(config.queuePrefix) },
+    log,
+  );
+  await dispatcher.start();
+
+  const readiness = async () => {
+    const [pgOk, redisOk, migrated] = await Promise.all([
+      db.raw('select 1').then(() => true, () => false),
+      producer.ping().then(() => true, () => false),
+      migrationsCurrent(db).catch(() => false),
+    ]);
+    return { postgres: pgOk, redis: redisOk, migrations: migrated };
+  };
+  const app = createApp({ config, log, db, directories: new DirectoryStore(db), dispatcher, readiness });
+  const server = http.createServer(app.callback());
+  // Heroku's router keeps idle connections up to 90 s; stay above it so keep-alive never races a close.
+  server.keepAliveTimeout = 95_000;
+  server.headersTimeout = 96_000;
+  await new Promise<void>((resolve) => server.listen(port, resolve));
+  const address = server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  log.info({ port: boundPort }, 'web listening');
+
+  const closers: Closer[] = [
+    {
+      name: 'http server',
+      // Stop accepting; in-flight requests finish (each waits at most SCIM_REPLY_TIMEOUT_MS); idle keep-alive sockets close now.
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        }),
+    },
+    { name: 'scim queue', close: () => queue.close() },
+    { name: 'redis', close: () => Promise.allSettled([subscriber.quit(), producer.quit()]) },
+    { name: 'postgres', close: () => db.destroy() },
+  ];
+  return { server, port: boundPort, db, closers };
+}

@@ -1,0 +1,33 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/config';
+import { createDb, type Db } from '../store/db';
+import { createRedis } from '../queue/redis-connection';
+import { startScimWorker } from '../worker/scim-processor';
+import { checkPostgres, checkRedis } from './preflight';
+import type { Closer } from './shutdown';
+
+export interface WorkerRuntime {
+  db: Db;
+  closers: Closer[];
+}
+
+/** Builds and starts the worker process: BullMQ workers over a PostgreSQL pool sized for their concurrency. */
+export async function startWorkers(config: Config, log: Logger): Promise<WorkerRuntime> {
+  const db = createDb(config, config.pgPoolMaxWorker);
+  await checkPostgres(db, config.databaseUrl);
+  const connection = createRedis(config, 'worker');
+  const publisher = createRedis(config, 'worker');
+  await checkRedis(connection, config.redisUrl, log);
+
+  const scimWorker = startScimWorker({ db, connection, publisher, prefix: config.queuePrefix, concurrency: config.workerConcurrency, log });
+  log.info({ concurrency: config.workerConcurrency }, 'workers started');
+
+  const closers: Closer[] = [
+    // Worker.close() stops fetching and waits for active jobs; a job cut off by SIGKILL is
+    // redelivered as stalled and finds its operation record (G2).
+    { name: 'scim worker', close: () => scimWorker.close() },
+    { name: 'redis', close: () => Promise.allSettled([publisher.quit(), connection.quit()]) },
+    { name: 'postgres', close: () => db.destroy() },
+  ];
+  return { db, closers };
+}

@@ -1,0 +1,13 @@
+import { loadConfig } from '../config/config';
+import { createLogger } from '../log/logger';
+import { startWorkers } from './worker-runtime';
+import { installShutdown } from './shutdown';
+import { runMain } from './run-main';
+
+/** Procfile `worker`. */
+runMain('worker', async () => {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel, 'worker');
+  const workers = await startWorkers(config, log);
+  installShutdown(log, workers.closers);
+});

@@ -1,0 +1,101 @@
+import type { Db } from '../store/db';
+import type { ScimResult, ScimWriteJob } from '../queue/job-payloads';
+import type { StoredEvent } from '../events/event-types';
+import { ScimError, scimErrorBody } from '../scim/scim-error';
+import { OperationStore } from '../store/operation-store';
+import { appendEvents } from '../store/event-store';
+import type { WriteContext, WriteOutcome } from './write-context';
+import { createUser, deleteUser, patchUser, replaceUser } from './user-commands';
+import { createGroup, deleteGroup, patchGroup, replaceGroup } from './group-commands';
+import { isUniqueViolation } from '../store/pg-errors';
+
+export interface AppliedWrite {
+  result: ScimResult;
+  /** Events committed with the write (empty when replayed or failed). */
+  events: StoredEvent[];
+  /** True when the operation had already been applied: the recorded result is returned (G2). */
+  replayed: boolean;
+}
+
+function route(ctx: WriteContext, job: ScimWriteJob): Promise<WriteOutcome> {
+  const id = job.resourceId ?? '';
+  const users = job.resourceType === 'User';
+  switch (job.method) {
+    case 'POST':
+      return users ? createUser(ctx, job.body) : createGroup(ctx, job.body);
+    case 'PUT':
+      return users ? replaceUser(ctx, id, job.body, job.ifMatch) : replaceGroup(ctx, id, job.body, job.ifMatch);
+    case 'PATCH':
+      return users ? patchUser(ctx, id, job.body, job.ifMatch) : patchGroup(ctx, id, job.body, job.ifMatch);
+    case 'DELETE':
+      return users ? deleteUser(ctx, id, job.ifMatch) : deleteGroup(ctx, id, job.ifMatch);
+  }
+}
+
+export const errorResult = (e: ScimError): ScimResult => ({ status: e.status, body: scimErrorBody(e) });
+
+/**
+ * Applies one SCIM write exactly once (G1, G2): the resource change, the
+ * operation record and the outbox events commit in one transaction. A job seen
+ * again (worker killed after commit, BullMQ retry, Okta's retry mapped to the
+ * same operation) finds its operation record and returns the recorded result.
+ * SCIM errors roll the change back and are recorded too, so a retry gets the
+ * same answer. Anything else (deadlock, lost connection) is thrown for BullMQ to retry.
+ */
+export async function applyScimWrite(db: Db, job: ScimWriteJob, attempt: number): Promise<AppliedWrite> {
+  const operations = new OperationStore(db);
+  const recorded = await operations.findResult(job.operationId);
+  if (recorded) return { result: recorded, events: [], replayed: true };
+
+  const started = Date.now();
+  const record = (result: ScimResult, resourceId: string | null) => ({
+    id: job.operationId,
+    directoryId: job.directoryId,
+    requestId: job.requestId,
+    method: job.method,
+    resourceType: job.resourceType,
+    resourceId,
+    summary: job.summary,
+    result,
+    receivedAt: new Date(job.receivedAt),
+    queueMs: Math.max(0, started - job.receivedAt),
+    applyMs: Date.now() - started,
+    attempts: attempt,
+  });
+
+  try {
+    return await db.transaction(async (trx) => {
+      const ctx: WriteContext = { trx, directoryId: job.directoryId, organizationId: job.organizationId, operationId: job.operationId, baseUrl: job.baseUrl };
+      const outcome = await route(ctx, job);
+      await operations.record(trx, record(outcome.result, outcome.resourceId));
+      const events = await appendEvents(trx, { organizationId: job.organizationId, directoryId: job.directoryId, operationId: job.operationId }, outcome.events);
+      return { result: outcome.result, events, replayed: false };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, 'operations_pkey')) {
+      // Another delivery of this job committed first.
+      const again = await operations.findResult(job.operationId);
+      if (again) return { result: again, events: [], replayed: true };
+    }
+    const scimError = toScimError(error);
+    if (!scimError) throw error;
+    const result = errorResult(scimError);
+    const resourceId = job.resourceId && /^[0-9a-f-]{36}$/i.test(job.resourceId) ? job.resourceId : null;
+    const stored = await db.transaction(async (trx) => {
+      const existing = await operations.findResult(job.operationId, trx);
+      if (existing) return existing;
+      await operations.record(trx, record(result, resourceId));
+      return result;
+    });
+    return { result: stored, events: [], replayed: stored !== result };
+  }
+}
+
+/** SCIM errors, and the unique-index race of two concurrent renames to one userName, become results. */
+function toScimError(error: unknown): ScimError | undefined {
+  if (error instanceof ScimError) return error;
+  if (isUniqueViolation(error, 'users_directory_user_name_uq')) {
+    return new ScimError(409, 'A user with this userName already exists in this directory', 'uniqueness');
+  }
+  return undefined;
+}

@@ -1,0 +1,133 @@
+import { isDeepStrictEqual } from 'node:util';
+import { ScimError } from '../scim/scim-error';
+import type { ScimDoc } from '../scim/user-document';
+import { parseGroupInput } from '../scim/group-document';
+import { parsePatchRequest } from '../scim/patch/parse-patch';
+import { applyGroupPatch, type MemberChange } from '../scim/patch/apply-patch';
+import { renderGroup, etagFor } from '../scim/render-resource';
+import { groupStore, toStoredGroup, type GroupRow } from '../store/group-store';
+import { userStore, type UserRow } from '../store/user-store';
+import type { NewEvent } from '../events/event-types';
+import { checkIfMatch, notFound, type WriteContext, type WriteOutcome } from './write-context';
+import { unwrap } from './unwrap';
+
+/** A membership event: the group after the change and the user it concerns. */
+export function membershipEvent(type: 'group.user_added' | 'group.user_removed', group: GroupRow, user: Pick<UserRow, 'id' | 'user_name' | 'active'>): NewEvent {
+  return {
+    type,
+    resourceType: 'group',
+    resourceId: group.id,
+    resourceVersion: group.version,
+    data: {
+      group: { id: group.id, displayName: group.display_name, externalId: group.external_id },
+      user: { id: user.id, userName: user.user_name, active: user.active },
+    },
+  };
+}
+
+function groupEvent(ctx: WriteContext, type: NewEvent['type'], row: GroupRow): NewEvent {
+  return { type, resourceType: 'group', resourceId: row.id, resourceVersion: row.version, data: { resource: renderGroup(toStoredGroup(row), undefined, { baseUrl: ctx.baseUrl }) } };
+}
+
+/** POST /Groups, members included (OKTA.md 8: ignoring `members` on create is a known bug elsewhere). */
+export async function createGroup(ctx: WriteContext, body: unknown): Promise<WriteOutcome> {
+  const { doc, memberIds } = unwrap(parseGroupInput(body));
+  await requireUsers(ctx, memberIds);
+  const row = await groupStore.insert(ctx.trx, ctx.directoryId, doc);
+  const added = await groupStore.addMembers(ctx.trx, ctx.directoryId, row.id, memberIds);
+  const events = [groupEvent(ctx, 'group.created', row), ...(await memberEvents(ctx, 'group.user_added', row, added))];
+  return respondWithGroup(ctx, 201, row, events);
+}
+
+/** PUT /Groups/{id}: the document and the member list are replaced as sent. */
+export async function replaceGroup(ctx: WriteContext, id: string, body: unknown, ifMatch?: string): Promise<WriteOutcome> {
+  const { doc, memberIds } = unwrap(parseGroupInput(body));
+  const current = await lockGroup(ctx, id);
+  checkIfMatch(ifMatch, current.version);
+  await requireUsers(ctx, memberIds);
+  return applyGroupChanges(ctx, current, doc, [{ kind: 'replace', ids: memberIds }], 200);
+}
+
+/** PATCH /Groups/{id}. The group row lock serialises concurrent PATCHes; members are row inserts/deletes. */
+export async function patchGroup(ctx: WriteContext, id: string, body: unknown, ifMatch?: string): Promise<WriteOutcome> {
+  const ops = unwrap(parsePatchRequest(body, 'Group'));
+  const current = await lockGroup(ctx, id);
+  checkIfMatch(ifMatch, current.version);
+  const patched = unwrap(applyGroupPatch(current.doc, ops));
+  const wanted = patched.memberChanges.flatMap((c) => (c.kind === 'add' || c.kind === 'replace' ? c.ids : []));
+  await requireUsers(ctx, wanted);
+  return applyGroupChanges(ctx, current, patched.doc, patched.memberChanges, 204);
+}
+
+/** DELETE /Groups/{id}: 204; the member users stay. */
+export async function deleteGroup(ctx: WriteContext, id: string, ifMatch?: string): Promise<WriteOutcome> {
+  const current = await lockGroup(ctx, id);
+  checkIfMatch(ifMatch, current.version);
+  await groupStore.delete(ctx.trx, current.id);
+  const events = [groupEvent(ctx, 'group.deleted', { ...current, version: current.version + 1 })];
+  return { result: { status: 204 }, resourceId: current.id, events };
+}
+
+async function lockGroup(ctx: WriteContext, id: string): Promise<GroupRow> {
+  const row = await groupStore.findForUpdate(ctx.trx, ctx.directoryId, id);
+  if (!row) throw notFound('Group', id);
+  return row;
+}
+
+/** Members must be users of this directory; an unknown id rejects the whole request (nothing applied). */
+async function requireUsers(ctx: WriteContext, ids: string[]): Promise<void> {
+  if (!ids.length) return;
+  const unique = [...new Set(ids)];
+  const found = await userStore.existingIds(ctx.trx, ctx.directoryId, unique);
+  const missing = unique.filter((id) => !found.has(id));
+  if (missing.length) {
+    const shown = missing.slice(0, 5).map((m) => JSON.stringify(m.slice(0, 64))).join(', ');
+    throw new ScimError(400, `members reference unknown users: ${shown}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`, 'invalidValue');
+  }
+}
+
+async function applyGroupChanges(ctx: WriteContext, current: GroupRow, doc: ScimDoc, changes: MemberChange[], status: number): Promise<WriteOutcome> {
+  const added = new Set<string>();
+  const removed = new Set<string>();
+  const note = (kind: 'add' | 'remove', ids: string[]) => {
+    for (const id of ids) {
+      if (kind === 'add') (removed.has(id) ? removed.delete(id) : added.add(id));
+      else (added.has(id) ? added.delete(id) : removed.add(id));
+    }
+  };
+  for (const change of changes) {
+    if (change.kind === 'add') note('add', await groupStore.addMembers(ctx.trx, ctx.directoryId, current.id, change.ids));
+    else if (change.kind === 'remove') note('remove', await groupStore.removeMembers(ctx.trx, current.id, change.ids));
+    else if (change.kind === 'removeAll') note('remove', await groupStore.removeMembers(ctx.trx, current.id, 'all'));
+    else {
+      const keep = new Set(change.ids);
+      const existing = await groupStore.memberIds(ctx.trx, current.id);
+      note('remove', await groupStore.removeMembers(ctx.trx, current.id, existing.filter((id) => !keep.has(id))));
+      note('add', await groupStore.addMembers(ctx.trx, ctx.directoryId, current.id, [...keep]));
+    }
+  }
+  const docChanged = !isDeepStrictEqual(current.doc, doc);
+  if (!docChanged && !added.size && !removed.size) return respondWithGroup(ctx, status, current, []);
+  const row = await groupStore.touch(ctx.trx, current.id, docChanged ? doc : undefined);
+  const events = [
+    ...(docChanged ? [groupEvent(ctx, 'group.updated', row)] : []),
+    ...(await memberEvents(ctx, 'group.user_removed', row, [...removed])),
+    ...(await memberEvents(ctx, 'group.user_added', row, [...added])),
+  ];
+  return respondWithGroup(ctx, status, row, events);
+}
+
+async function memberEvents(ctx: WriteContext, type: 'group.user_added' | 'group.user_removed', group: GroupRow, userIds: string[]): Promise<NewEvent[]> {
+  if (!userIds.length) return [];
+  const users: Pick<UserRow, 'id' | 'user_name' | 'active'>[] = await ctx.trx('users').whereIn('id', userIds).select('id', 'user_name', 'active');
+  return users.map((u) => membershipEvent(type, group, u));
+}
+
+/** 204 for PATCH (large groups are never echoed back: OKTA.md "bugs"), the resource with members otherwise. */
+async function respondWithGroup(ctx: WriteContext, status: number, row: GroupRow, events: NewEvent[]): Promise<WriteOutcome> {
+  const etag = etagFor(row.version);
+  if (status === 204) return { result: { status, etag }, resourceId: row.id, events };
+  const members = (await groupStore.members(ctx.trx, [row.id])).get(row.id) ?? [];
+  const body = renderGroup(toStoredGroup(row), members, { baseUrl: ctx.baseUrl });
+  return { result: { status, body, etag, location: `${ctx.baseUrl}/Groups/${row.id}` }, resourceId: row.id, events };
+}

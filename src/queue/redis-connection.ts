@@ -1,0 +1,46 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Config } from '../config/config';
+
+/**
+ * Roles of Redis connections:
+ * - `producer`: the web process enqueueing; fails fast (no offline queue, one retry) so a Redis
+ *   outage becomes a 503 + Retry-After instead of a request hanging until Heroku's 30 s timeout;
+ * - `worker`: BullMQ workers and schedulers; `maxRetriesPerRequest: null` as BullMQ requires;
+ * - `subscriber`: the reply channel subscriber; reconnects forever.
+ */
+export type RedisRole = 'producer' | 'worker' | 'subscriber';
+
+export function redisOptions(config: Pick<Config, 'redisUrl' | 'redisTlsVerify'>, role: RedisRole): RedisOptions {
+  const tls = config.redisUrl.startsWith('rediss://') ? { tls: { rejectUnauthorized: config.redisTlsVerify } } : {};
+  const common: RedisOptions = {
+    ...tls,
+    connectionName: `dirsync-${role}`,
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+  };
+  if (role === 'producer') return { ...common, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 5000 };
+  return { ...common, maxRetriesPerRequest: null };
+}
+
+export function createRedis(config: Pick<Config, 'redisUrl' | 'redisTlsVerify'>, role: RedisRole): Redis {
+  return new Redis(config.redisUrl, redisOptions(config, role));
+}
+
+/** Waits until a connection is ready (enableOfflineQueue:false connections reject commands before that). */
+export async function waitReady(redis: Redis, timeoutMs = 5000): Promise<void> {
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`Redis not ready after ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onReady = () => {
+      cleanup();
+      resolve();
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+    };
+    redis.on('ready', onReady);
+  });
+}

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { ScimError } from '../scim/scim-error';
+import type { ScimResult, ScimWriteJob } from './job-payloads';
+import { scimJobName } from './job-payloads';
+import type { OperationStore } from '../store/operation-store';
+import { decodeReply } from './scim-reply';
+
+/** Thrown when no result came in time: the receiver answers 503 with Retry-After. */
+export class ReplyTimeoutError extends ScimError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(503, 'The operation is queued but not yet applied; retry the identical request to get its outcome.');
+  }
+}
+
+export interface DispatcherOptions {
+  replyTimeoutMs: number;
+  retryAfterSeconds: number;
+  /** The shared reply channel (one per deployment; every web process listens on one subscription). */
+  replyChannel: string;
+}
+
+type Waiter = (result: ScimResult) => void;
+
+export type ScimSubmission = Omit<ScimWriteJob, 'operationId' | 'replyTo'>;
+
+/**
+ * The web side of the request/reply path (DESIGN.md "Why the receiver waits"):
+ * enqueue one job per write (job id = operation id) and wait for the worker's
+ * result through ONE subscription per process, keyed by operation id.
+ *
+ * Okta retries a request that got 503. Such a request is remembered by its
+ * fingerprint (a replay marker in PostgreSQL, so it survives a Redis flush) and
+ * the retry is mapped back to the same operation: it gets the recorded result
+ * if the job has been applied meanwhile, or waits for the same job otherwise.
+ */
+export class ScimDispatcher {
+  private readonly waiters = new Map<string, Waiter>();
+  private started = false;
+
+  constructor(
+    private readonly queue: Queue<ScimWriteJob>,
+    private readonly subscriber: Redis,
+    private readonly operations: OperationStore,
+    private readonly options: DispatcherOptions,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.subscriber.on('message', (channel: string, message: string) => {
+      if (channel !== this.options.replyChannel) return;
+      const reply = decodeReply(message, (id) => this.waiters.has(id));
+      if (reply) this.waiters.get(reply.operationId)?.(reply.result);
+    });
+    await this.subscriber.subscribe(this.options.replyChannel);
+  }
+
+  /** Requests waiting for a worker's result right now (a gauge for /metrics). */
+  get inFlight(): number {
+    return this.waiters.size;
+  }
+
+  async submit(submission: ScimSubmission, fingerprint: string): Promise<ScimResult> {
+    const replayOf = await this.operations.findReplayMarker(submission.directoryId, fingerprint);
+    const operationId = replayOf ?? randomUUID();
+    const pending = this.waitFor(operationId);
+    try {
+      if (replayOf) {
+        const recorded = await this.operations.findResult(replayOf);
+        if (recorded) {
+          this.log.info({ operationId, directoryId: submission.directoryId }, 'replayed recorded result for retried request');
+          await this.operations.deleteReplayMarker(submission.directoryId, fingerprint);
+          return recorded;
+        }
+        await this.discardFailedJob(operationId);
+      }
+      const data: ScimWriteJob = { ...submission, operationId, replyTo: this.options.replyChannel };
+      await this.queue.add(scimJobName(data), data, { jobId: operationId });
+    } catch (error) {
+      pending.cancel();
+      if (error instanceof ScimError) throw error;
+      this.log.error({ err: error, operationId }, 'enqueue failed');
+      throw new ReplyTimeoutError(this.options.retryAfterSeconds);
+    }
+    const result = await pending.promise;
+    if (result) {
+      if (replayOf) await this.operations.deleteReplayMarker(submission.directoryId, fingerprint);
+      return result;
+    }
+    await this.operations.saveReplayMarker(submission.directoryId, fingerprint, operationId);
+    this.log.warn({ operationId, directoryId: submission.directoryId }, 'no result in time; answered 503');
+    throw new ReplyTimeoutError(this.options.retryAfterSeconds);
+  }
+
+  /** Resolves waiters with `undefined` so shutdown does not hang on them. */
+  cancelAll(): void {
+    for (const waiter of this.waiters.values()) waiter({ status: 503 });
+  }
+
+  private waitFor(operationId: string): { promise: Promise<ScimResult | undefined>; cancel: () => void } {
+    let timer: NodeJS.Timeout | undefined;
+    const cancel = () => {
+      if (timer) clearTimeout(timer);
+      this.waiters.delete(operationId);
+    };
+    const promise = new Promise<ScimResult | undefined>((resolve) => {
+      timer = setTimeout(() => {
+        cancel();
+        resolve(undefined);
+      }, this.options.replyTimeoutMs);
+      this.waiters.set(operationId, (result) => {
+        cancel();
+        resolve(result.status === 503 && result.body === undefined ? undefined : result);
+      });
+    });
+    return { promise, cancel };
+  }
+
+  /** A job that failed for good keeps its id in Redis; remove it so the retry can run again. */
+  private async discardFailedJob(operationId: string): Promise<void> {
+    const job = await this.queue.getJob(operationId);
+    if (job && (await job.isFailed())) await job.remove();
+  }
+}
+
+export { randomUUID as newOperationId };

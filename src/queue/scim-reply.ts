@@ -1,0 +1,24 @@
+import type { ScimReply, ScimResult } from './job-payloads';
+
+/**
+ * Reply wire format: `<operationId>\n<json result>`. Every web process hears every
+ * reply on the shared channel; the id comes first so a process parses only the
+ * replies it is waiting for.
+ */
+export function encodeReply(reply: ScimReply): string {
+  return `${reply.operationId}\n${JSON.stringify(reply.result)}`;
+}
+
+export function decodeReply(message: string, wanted: (operationId: string) => boolean): ScimReply | undefined {
+  const newline = message.indexOf('\n');
+  if (newline <= 0) return undefined;
+  const operationId = message.slice(0, newline);
+  if (!wanted(operationId)) return undefined;
+  try {
+    return { operationId, result: JSON.parse(message.slice(newline + 1)) as ScimResult };
+  } catch {
+    return undefined;
+  }
+}
+
+export const replyChannel = (prefix: string): string => `${prefix}:scim-replies`;

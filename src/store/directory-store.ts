@@ -1,0 +1,182 @@
+import type { Db } from './db';
+import { hashesEqual, hashToken, issueToken } from '../directory/directory-token';
+import { isUuid } from './organization-store';
+
+export const PROVIDERS = ['okta', 'entra', 'onelogin', 'jumpcloud', 'generic'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+export type DirectoryStatus = 'active' | 'disabled';
+
+export interface Directory {
+  id: string;
+  organizationId: string;
+  provider: Provider;
+  name: string;
+  status: DirectoryStatus;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface DirectoryToken {
+  id: string;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+}
+
+/** What a successfully authenticated SCIM request knows about its tenant. */
+export interface DirectoryPrincipal {
+  directoryId: string;
+  organizationId: string;
+  tokenId: string;
+}
+
+interface DirectoryRow {
+  id: string;
+  organization_id: string;
+  provider: Provider;
+  name: string;
+  status: DirectoryStatus;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const toDirectory = (r: DirectoryRow): Directory => ({
+  id: r.id,
+  organizationId: r.organization_id,
+  provider: r.provider,
+  name: r.name,
+  status: r.status,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+// Compared against when the directory has no live token, so a miss costs the same as a hit.
+const DUMMY_HASH = hashToken('dsk_no-such-token');
+
+/** Directories and their bearer tokens (stored only as SHA-256 hashes). */
+export class DirectoryStore {
+  constructor(private readonly db: Db) {}
+
+  /** Creates a directory with its first token; the token is returned once and never again. */
+  async create(organizationId: string, provider: Provider, name?: string): Promise<{ directory: Directory; token: string }> {
+    return this.db.transaction(async (trx) => {
+      const [row] = await trx<DirectoryRow>('directories')
+        .insert({ organization_id: organizationId, provider, name: name ?? defaultName(provider) })
+        .returning('*');
+      const directory = toDirectory(row as DirectoryRow);
+      await trx('event_sequences').insert({ directory_id: directory.id, last_seq: 0 });
+      const issued = issueToken();
+      await trx('directory_tokens').insert({ directory_id: directory.id, token_hash: issued.hash, prefix: issued.displayPrefix });
+      return { directory, token: issued.token };
+    });
+  }
+
+  async find(id: string): Promise<Directory | undefined> {
+    if (!isUuid(id)) return undefined;
+    const row = await this.db<DirectoryRow>('directories').where({ id }).first();
+    return row ? toDirectory(row) : undefined;
+  }
+
+  async list(organizationId?: string): Promise<Directory[]> {
+    const q = this.db<DirectoryRow>('directories').orderBy('created_at');
+    if (organizationId) void q.where({ organization_id: organizationId });
+    return (await q).map(toDirectory);
+  }
+
+  async setStatus(id: string, status: DirectoryStatus): Promise<Directory | undefined> {
+    const [row] = await this.db<DirectoryRow>('directories')
+      .where({ id })
+      .update({ status, updated_at: this.db.fn.now() as unknown as Date })
+      .returning('*');
+    return row ? toDirectory(row as DirectoryRow) : undefined;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    if (!isUuid(id)) return false;
+    return (await this.db('directories').where({ id }).delete()) > 0;
+  }
+
+  /**
+   * Issues a new token. Tokens already live keep working for `graceSeconds`
+   * (0 = stop at once), so the admin can update Okta without downtime.
+   */
+  async rotateToken(directoryId: string, graceSeconds: number): Promise<string> {
+    return this.db.transaction(async (trx) => {
+      const expiry = trx.raw(`now() + make_interval(secs => ?)`, [graceSeconds]);
+      await trx('directory_tokens')
+        .where({ directory_id: directoryId })
+        .whereNull('revoked_at')
+        .andWhere((q) => void q.whereNull('expires_at').orWhereRaw('expires_at > ?', [expiry]))
+        .update({ expires_at: expiry });
+      const issued = issueToken();
+      await trx('directory_tokens').insert({ directory_id: directoryId, token_hash: issued.hash, prefix: issued.displayPrefix });
+      return issued.token;
+    });
+  }
+
+  /** Revokes every token but the newest (after a rotation), or the one named. Returns how many were revoked. */
+  async revokeTokens(directoryId: string, tokenId?: string): Promise<number> {
+    const newest = await this.db('directory_tokens').where({ directory_id: directoryId }).orderBy('created_at', 'desc').first('id');
+    const q = this.db('directory_tokens').where({ directory_id: directoryId }).whereNull('revoked_at');
+    if (tokenId) void q.where({ id: tokenId });
+    else if (newest) void q.whereNot({ id: (newest as { id: string }).id });
+    return q.update({ revoked_at: this.db.fn.now() });
+  }
+
+  async listTokens(directoryId: string): Promise<DirectoryToken[]> {
+    const rows = await this.db('directory_tokens').where({ directory_id: directoryId }).orderBy('created_at', 'desc');
+    return rows.map((r: { id: string; prefix: string; created_at: Date; last_used_at: Date | null; expires_at: Date | null; revoked_at: Date | null }) => ({
+      id: r.id,
+      prefix: r.prefix,
+      createdAt: r.created_at,
+      lastUsedAt: r.last_used_at,
+      expiresAt: r.expires_at,
+      revokedAt: r.revoked_at,
+    }));
+  }
+
+  /**
+   * Resolves a bearer token for one directory. Unknown directory, disabled
+   * directory (or organization), wrong token, expired or revoked token: all
+   * give `undefined`, after the same constant-time comparison work.
+   */
+  async authenticate(directoryId: string, token: string): Promise<DirectoryPrincipal | undefined> {
+    const presented = hashToken(token);
+    const rows: { token_id: string; token_hash: Buffer; organization_id: string }[] = isUuid(directoryId)
+      ? await this.db('directory_tokens as t')
+          .join('directories as d', 'd.id', 't.directory_id')
+          .join('organizations as o', 'o.id', 'd.organization_id')
+          .where('t.directory_id', directoryId)
+          .andWhere('d.status', 'active')
+          .andWhere('o.directory_sync_enabled', true)
+          .whereNull('t.revoked_at')
+          .andWhere((q) => void q.whereNull('t.expires_at').orWhereRaw('t.expires_at > now()'))
+          .select('t.id as token_id', 't.token_hash', 'd.organization_id')
+      : [];
+    let match: DirectoryPrincipal | undefined;
+    for (const row of rows.length ? rows : [{ token_id: '', token_hash: DUMMY_HASH, organization_id: '' }]) {
+      if (hashesEqual(presented, row.token_hash) && row.token_id) {
+        match = { directoryId, organizationId: row.organization_id, tokenId: row.token_id };
+      }
+    }
+    return match;
+  }
+
+  /** Records use of a token (called at most once a minute per token by the caller). */
+  async touchToken(tokenId: string): Promise<void> {
+    await this.db('directory_tokens').where({ id: tokenId }).update({ last_used_at: this.db.fn.now() });
+  }
+}
+
+function defaultName(provider: Provider): string {
+  const names: Record<Provider, string> = {
+    okta: 'Okta',
+    entra: 'Microsoft Entra ID',
+    onelogin: 'OneLogin',
+    jumpcloud: 'JumpCloud',
+    generic: 'Generic SCIM 2.0',
+  };
+  return names[provider];
+}

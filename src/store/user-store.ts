@@ -1,0 +1,93 @@
+import type { Knex } from 'knex';
+import type { ScimDoc } from '../scim/user-document';
+import { userColumns } from '../scim/user-document';
+import type { StoredResource } from '../scim/render-resource';
+import type { SqlFragment } from './scim-filter-sql';
+import { isUuid } from './organization-store';
+
+export interface UserRow {
+  id: string;
+  directory_id: string;
+  seq: number;
+  user_name: string;
+  external_id: string | null;
+  display_name: string | null;
+  active: boolean;
+  primary_email: string | null;
+  doc: ScimDoc;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export const toStoredUser = (r: UserRow): StoredResource => ({ id: r.id, doc: r.doc, version: r.version, createdAt: r.created_at, updatedAt: r.updated_at });
+
+function columnsOf(doc: ScimDoc) {
+  const c = userColumns(doc);
+  return { user_name: c.userName, external_id: c.externalId, display_name: c.displayName, active: c.active, primary_email: c.primaryEmail };
+}
+
+/** The `users` table: SCIM users as received, one row per directory user. */
+export const userStore = {
+  /** Inserts unless the userName (case-insensitive) is taken; `undefined` means taken. */
+  async insert(db: Knex | Knex.Transaction, directoryId: string, doc: ScimDoc): Promise<UserRow | undefined> {
+    const rows: UserRow[] = await db('users')
+      .insert({ directory_id: directoryId, doc, ...columnsOf(doc) })
+      .onConflict(db.raw('(directory_id, lower(user_name))'))
+      .ignore()
+      .returning('*');
+    return rows[0];
+  },
+
+  async find(db: Knex | Knex.Transaction, directoryId: string, id: string): Promise<UserRow | undefined> {
+    if (!isUuid(id)) return undefined;
+    return db<UserRow>('users').where({ directory_id: directoryId, id }).first();
+  },
+
+  /** Locks the row for the rest of the transaction: writes to one user apply one at a time. */
+  async findForUpdate(trx: Knex.Transaction, directoryId: string, id: string): Promise<UserRow | undefined> {
+    if (!isUuid(id)) return undefined;
+    return trx<UserRow>('users').where({ directory_id: directoryId, id }).forUpdate().first();
+  },
+
+  async userNameTaken(trx: Knex.Transaction, directoryId: string, userName: string, exceptId: string): Promise<boolean> {
+    const row = await trx('users')
+      .where({ directory_id: directoryId })
+      .whereRaw('lower(user_name) = lower(?)', [userName])
+      .whereNot({ id: exceptId })
+      .first('id');
+    return Boolean(row);
+  },
+
+  async update(trx: Knex.Transaction, id: string, doc: ScimDoc): Promise<UserRow> {
+    const [row] = await trx<UserRow>('users')
+      .where({ id })
+      .update({ doc, ...columnsOf(doc), version: trx.raw('version + 1') as unknown as number, updated_at: trx.fn.now() as unknown as Date })
+      .returning('*');
+    return row as UserRow;
+  },
+
+  async delete(trx: Knex.Transaction, id: string): Promise<void> {
+    await trx('users').where({ id }).delete();
+  },
+
+  /** Existing user ids of a directory among `ids` (members must be users of the same directory). */
+  async existingIds(db: Knex | Knex.Transaction, directoryId: string, ids: string[]): Promise<Set<string>> {
+    const valid = ids.filter(isUuid);
+    if (!valid.length) return new Set();
+    const rows: { id: string }[] = await db('users').where({ directory_id: directoryId }).whereIn('id', valid).select('id');
+    return new Set(rows.map((r) => r.id));
+  },
+
+  async page(db: Knex, directoryId: string, filter: SqlFragment | undefined, offset: number, limit: number): Promise<{ total: number; rows: UserRow[] }> {
+    const base = () => {
+      const q = db('users').where('users.directory_id', directoryId);
+      if (filter) void q.andWhereRaw(`(${filter.sql})`, filter.bindings as Knex.RawBinding[]);
+      return q;
+    };
+    const [countRow] = await base().count<{ count: number }[]>({ count: '*' });
+    const total = Number(countRow?.count ?? 0);
+    const rows = limit > 0 && offset < total ? await base().orderBy('users.seq').offset(offset).limit(limit).select<UserRow[]>('users.*') : [];
+    return { total, rows };
+  },
+};

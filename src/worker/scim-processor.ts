@@ -1,0 +1,54 @@
+import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Db } from '../store/db';
+import type { ScimWriteJob } from '../queue/job-payloads';
+import type { StoredEvent } from '../events/event-types';
+import { QUEUE_NAMES } from '../queue/queue-names';
+import { encodeReply } from '../queue/scim-reply';
+import { applyScimWrite } from '../provisioning/apply-scim-write';
+
+export interface ScimWorkerDeps {
+  db: Db;
+  connection: ConnectionOptions;
+  /** Connection used to PUBLISH replies. */
+  publisher: Redis;
+  prefix: string;
+  concurrency: number;
+  log: Logger;
+  /** Called after a write committed its events (the delivery issue enqueues them here). */
+  onEventsCommitted?: (events: StoredEvent[]) => Promise<void>;
+}
+
+/** Runs SCIM write jobs: apply once, publish the result to the waiting receiver. */
+export function startScimWorker(deps: ScimWorkerDeps): Worker<ScimWriteJob> {
+  const worker = new Worker<ScimWriteJob>(
+    QUEUE_NAMES.scim,
+    async (job: Job<ScimWriteJob>) => {
+      const data = job.data;
+      const applied = await applyScimWrite(deps.db, data, job.attemptsMade + 1);
+      await deps.publisher.publish(data.replyTo, encodeReply({ operationId: data.operationId, result: applied.result }));
+      deps.log.info(
+        { operationId: data.operationId, requestId: data.requestId, directoryId: data.directoryId, job: job.name, status: applied.result.status, replayed: applied.replayed, events: applied.events.length },
+        'scim write applied',
+      );
+      if (applied.events.length && deps.onEventsCommitted) {
+        // The outbox sweeper re-enqueues anything lost here (G5): a failure must not fail the write.
+        await deps.onEventsCommitted(applied.events).catch((err: unknown) => deps.log.warn({ err, operationId: data.operationId }, 'enqueue of deliveries failed; the sweeper will retry'));
+      }
+      return { status: applied.result.status, replayed: applied.replayed };
+    },
+    { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency, autorun: true },
+  );
+  worker.on('failed', (job, err) => {
+    if (!job) return;
+    const final = job.attemptsMade >= (job.opts.attempts ?? 1);
+    deps.log.error({ operationId: job.data.operationId, job: job.name, attempt: job.attemptsMade, final, err: { message: err.message, name: err.name } }, 'scim write failed');
+    if (final) {
+      // No result to give: the receiver answers 503 and Okta's retry re-runs the operation.
+      void deps.publisher.publish(job.data.replyTo, encodeReply({ operationId: job.data.operationId, result: { status: 503 } })).catch(() => undefined);
+    }
+  });
+  worker.on('error', (err) => deps.log.error({ err: { message: err.message } }, 'scim worker error'));
+  return worker;
+}

@@ -1,0 +1,36 @@
+/** A small SCIM client that sends exactly what Okta sends (OKTA.md headers). */
+export interface ScimResponse {
+  status: number;
+  headers: Headers;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
+  text: string;
+}
+
+export interface ScimClient {
+  (method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ScimResponse>;
+}
+
+export function scimClient(scimUrl: string, token: string): ScimClient {
+  return async (method, path, body, headers = {}) => {
+    const res = await fetch(`${scimUrl}${path}`, {
+      method,
+      headers: {
+        Accept: 'application/scim+json',
+        'User-Agent': 'Okta SCIM Client 1.0.0',
+        Authorization: `Bearer ${token}`,
+        // Okta sends this Content-Type on writes, DELETE included (with no body).
+        ...(method === 'GET' ? {} : { 'Content-Type': 'application/scim+json; charset=utf-8' }),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    let parsed: unknown = undefined;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: res.status, headers: res.headers, body: parsed, text };
+  };
+}
