@@ -8,6 +8,7 @@ import { requestId } from './middleware/request-id';
 import { accessLog } from './middleware/access-log';
 import { createScimRouter } from './routes/scim-router';
 import { createHealthRouter } from './routes/health-routes';
+import { createAdminApiRouter } from './admin/admin-api-router';
 
 export interface AppDeps {
   config: Config;
@@ -31,5 +32,7 @@ export function createApp(deps: AppDeps): Koa {
   const scim = createScimRouter(deps);
   app.use(scim.routes());
   app.use(scim.allowedMethods());
+  const admin = createAdminApiRouter(deps);
+  app.use(admin.routes());
   return app;
 }

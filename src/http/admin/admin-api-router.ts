@@ -1,0 +1,30 @@
+import Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import type { Logger } from 'pino';
+import type { Config } from '../../config/config';
+import type { Db } from '../../store/db';
+import { adminAuth } from './admin-auth';
+import { jsonErrorHandler } from './json-error-handler';
+import { ADMIN_ROUTE_REGISTRARS } from './admin-routes';
+
+export interface AdminApiDeps {
+  config: Config;
+  db: Db;
+  log: Logger;
+}
+
+/** Something that adds routes to the admin API (one per area: organizations, delivery, …). */
+export type AdminRouteRegistrar = (router: Router, deps: AdminApiDeps) => void;
+
+/** The app-owner API under /api/v1: JSON in and out, Bearer ADMIN_API_KEY. */
+export function createAdminApiRouter(deps: AdminApiDeps): Router {
+  const router = new Router({ prefix: '/api/v1' });
+  router.use(jsonErrorHandler(deps.log));
+  router.use(adminAuth(deps.config.adminApiKey));
+  router.use(bodyParser({ enableTypes: ['json'], jsonLimit: '256kb', encoding: 'utf-8' }));
+  for (const register of ADMIN_ROUTE_REGISTRARS) register(router, deps);
+  router.all('/{*rest}', (ctx) => {
+    ctx.status = 404;
+  });
+  return router;
+}

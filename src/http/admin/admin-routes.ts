@@ -1,0 +1,7 @@
+import type { AdminRouteRegistrar } from './admin-api-router';
+
+/**
+ * Every area of the admin API registers here, one line each
+ * (organizations and portal links, delivery and sinks, …).
+ */
+export const ADMIN_ROUTE_REGISTRARS: AdminRouteRegistrar[] = [];
