@@ -1,0 +1,54 @@
+/** Okta's request shapes (OKTA.md), with bench data. */
+export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+export const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+
+/** Okta's create body (OKTA.md 3): always with groups [] and a placeholder password. */
+export function oktaCreateBody(userName: string, given = 'Bench', family = 'User'): Record<string, unknown> {
+  return {
+    schemas: [USER_SCHEMA],
+    userName,
+    name: { givenName: given, familyName: family },
+    emails: [{ primary: true, value: userName, type: 'work' }],
+    displayName: `${given} ${family}`,
+    locale: 'en-US',
+    externalId: `00u${Buffer.from(userName).toString('hex').slice(-17)}`,
+    groups: [],
+    password: 'xK9!placeholder-Okta',
+    active: true,
+  };
+}
+
+/** The assign lookup exactly as Okta encodes it (OKTA.md 2). */
+export function oktaLookupPath(userName: string): string {
+  return `/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}&startIndex=1&count=100`;
+}
+
+export const deactivateBody = (active: boolean) => ({ schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', value: { active } }] });
+
+export const addMembersBody = (groupId: string, displayName: string, members: { value: string; display?: string }[]) => ({
+  schemas: [PATCH_SCHEMA],
+  Operations: [
+    { op: 'replace', value: { id: groupId, displayName } },
+    { op: 'add', path: 'members', value: members },
+  ],
+});
+
+/** Okta removes each member with its own filtered op, several in one PatchOp (OKTA.md 8). */
+export const removeMembersBody = (groupId: string, displayName: string, userIds: string[]) => ({
+  schemas: [PATCH_SCHEMA],
+  Operations: [{ op: 'replace', value: { id: groupId, displayName } }, ...userIds.map((id) => ({ op: 'remove', path: `members[value eq "${id}"]` }))],
+});
+
+/** The import step: lookup (a miss), then create; returns the created id (or undefined). */
+export async function importUser(
+  client: { request(method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> },
+  userName: string,
+): Promise<{ id: string | undefined; createdAt: number }> {
+  await client.request('GET', oktaLookupPath(userName));
+  const res = await client.request('POST', '/Users', oktaCreateBody(userName));
+  const createdAt = Date.now();
+  if (res.status !== 201) return { id: undefined, createdAt };
+  const id = (JSON.parse(res.text) as { id?: unknown }).id;
+  return { id: typeof id === 'string' ? id : undefined, createdAt };
+}
