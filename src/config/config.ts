@@ -51,6 +51,24 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Key of the app-owner admin API and the ops board's Basic-auth password. */
   ADMIN_API_KEY: z.string().min(16).optional(),
+  /** Bull Board (/ops/queues) may retry, remove and promote jobs when true; read-only otherwise. */
+  OPS_BOARD_WRITE: boolish.default(false),
+  /** Serve /metrics without Basic auth (only on a private network). */
+  METRICS_PUBLIC: boolish.default(false),
+  /** Authenticated SCIM requests a directory may make per window (all web processes together); 0 disables the limit. */
+  SCIM_RATE_LIMIT: int(0, 1_000_000).default(1200),
+  /** Window of SCIM_RATE_LIMIT (seconds). */
+  SCIM_RATE_LIMIT_WINDOW_SECONDS: int(1, 3600).default(60),
+  /** Failed SCIM authentications a client IP may make per window before it gets 429; 0 disables. */
+  SCIM_AUTH_FAILURE_LIMIT: int(0, 1_000_000).default(30),
+  /** Window of SCIM_AUTH_FAILURE_LIMIT (seconds). */
+  SCIM_AUTH_FAILURE_WINDOW_SECONDS: int(1, 86_400).default(300),
+  /** PEM certificate file for direct TLS (deployments without a TLS-terminating router); needs TLS_KEY. */
+  TLS_CERT: z.string().optional(),
+  /** PEM private key file for direct TLS; needs TLS_CERT. */
+  TLS_KEY: z.string().optional(),
+  /** max-age of the Strict-Transport-Security header on portal pages served over HTTPS (seconds). */
+  HSTS_MAX_AGE_SECONDS: int(0, 63_072_000).default(31_536_000),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -78,6 +96,19 @@ export interface Config {
   };
   readonly logLevel: Env['LOG_LEVEL'];
   readonly adminApiKey: string | undefined;
+  readonly ops: {
+    readonly boardWrite: boolean;
+    readonly metricsPublic: boolean;
+    readonly hstsMaxAgeSeconds: number;
+    /** Direct TLS files, when both TLS_CERT and TLS_KEY are set. */
+    readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
+  };
+  readonly rateLimit: {
+    readonly scimLimit: number;
+    readonly scimWindowSeconds: number;
+    readonly authFailureLimit: number;
+    readonly authFailureWindowSeconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -104,6 +135,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
   if (!/^rediss?:\/\//.test(e.REDIS_URL)) problems.push('REDIS_URL: must start with redis:// or rediss://');
   if (e.NODE_ENV === 'production' && !e.ADMIN_API_KEY) problems.push('ADMIN_API_KEY: required in production (at least 16 characters)');
+  if (Boolean(e.TLS_CERT) !== Boolean(e.TLS_KEY)) problems.push('TLS_CERT and TLS_KEY: set both (direct TLS) or neither');
   if (problems.length) throw new ConfigError(problems);
 
   const databaseSsl = e.DATABASE_SSL === 'auto' ? e.NODE_ENV === 'production' && !isLoopbackUrl(e.DATABASE_URL) : e.DATABASE_SSL === 'true';
@@ -130,5 +162,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     }),
     logLevel: e.LOG_LEVEL,
     adminApiKey: e.ADMIN_API_KEY,
+    ops: Object.freeze({
+      boardWrite: e.OPS_BOARD_WRITE,
+      metricsPublic: e.METRICS_PUBLIC,
+      hstsMaxAgeSeconds: e.HSTS_MAX_AGE_SECONDS,
+      tls: e.TLS_CERT && e.TLS_KEY ? Object.freeze({ certFile: e.TLS_CERT, keyFile: e.TLS_KEY }) : undefined,
+    }),
+    rateLimit: Object.freeze({
+      scimLimit: e.SCIM_RATE_LIMIT,
+      scimWindowSeconds: e.SCIM_RATE_LIMIT_WINDOW_SECONDS,
+      authFailureLimit: e.SCIM_AUTH_FAILURE_LIMIT,
+      authFailureWindowSeconds: e.SCIM_AUTH_FAILURE_WINDOW_SECONDS,
+    }),
   });
 }

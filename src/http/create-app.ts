@@ -9,6 +9,7 @@ import { accessLog } from './middleware/access-log';
 import { createScimRouter } from './routes/scim-router';
 import { createHealthRouter } from './routes/health-routes';
 import { createAdminApiRouter } from './admin/admin-api-router';
+import type { WebOps } from '../ops/web-ops';
 
 export interface AppDeps {
   config: Config;
@@ -18,6 +19,8 @@ export interface AppDeps {
   dispatcher: ScimDispatcher;
   /** Readiness probes beyond the database (Redis, migrations). */
   readiness: () => Promise<Record<string, boolean>>;
+  /** HTTPS policy, metrics, Bull Board, rate limits (src/ops/web-ops.ts); absent in bare unit apps. */
+  ops?: WebOps;
 }
 
 /** The Koa app of the web process. Holds no state of its own: every request's tenant is on ctx.state. */
@@ -27,6 +30,7 @@ export function createApp(deps: AppDeps): Koa {
   app.on('error', (err: unknown) => deps.log.error({ err }, 'koa error'));
   app.use(requestId());
   app.use(accessLog(deps.log));
+  for (const middleware of deps.ops?.middleware ?? []) app.use(middleware);
   const health = createHealthRouter(deps);
   app.use(health.routes());
   const scim = createScimRouter(deps);

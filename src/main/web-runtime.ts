@@ -11,6 +11,8 @@ import { replyChannel } from '../queue/scim-reply';
 import { createApp } from '../http/create-app';
 import { checkPostgres, checkRedis } from './preflight';
 import type { Closer } from './shutdown';
+import { createWebOps } from '../ops/web-ops';
+import { createServer } from '../ops/create-server';
 
 export interface WebRuntime {
   server: http.Server;
@@ -48,8 +50,9 @@ export async function startWeb(config: Config, log: Logger, port = config.port):
     ]);
     return { postgres: pgOk, redis: redisOk, migrations: migrated };
   };
-  const app = createApp({ config, log, db, directories: new DirectoryStore(db), dispatcher, readiness });
-  const server = http.createServer(app.callback());
+  const ops = createWebOps(config, db, log);
+  const app = createApp({ config, log, db, directories: new DirectoryStore(db), dispatcher, readiness, ops });
+  const server = createServer(config, app.callback());
   // Heroku's router keeps idle connections up to 90 s; stay above it so keep-alive never races a close.
   server.keepAliveTimeout = 95_000;
   server.headersTimeout = 96_000;
@@ -69,6 +72,7 @@ export async function startWeb(config: Config, log: Logger, port = config.port):
         }),
     },
     { name: 'scim queue', close: () => queue.close() },
+    ...ops.closers,
     { name: 'redis', close: () => Promise.allSettled([subscriber.quit(), producer.quit()]) },
     { name: 'postgres', close: () => db.destroy() },
   ];

@@ -12,6 +12,7 @@ import { LIST_RESPONSE_SCHEMA } from '../../scim/schema-urns';
 import { registerScimReadRoutes, scimBaseUrl } from './scim-read-routes';
 import { registerScimWriteRoutes } from './scim-write-routes';
 import { ScimError } from '../../scim/scim-error';
+import { authFailureLimit, directoryRateLimit, type ScimThrottle } from '../middleware/rate-limit';
 
 export interface ScimRouterDeps {
   config: Pick<Config, 'publicUrl' | 'scim'>;
@@ -19,13 +20,17 @@ export interface ScimRouterDeps {
   directories: DirectoryStore;
   dispatcher: ScimDispatcher;
   log: Logger;
+  /** Rate limits (issue 5); absent: no limits. */
+  ops?: { throttle: ScimThrottle };
 }
 
 /** Everything under /scim/v2/{directoryId}: bearer auth, then SCIM resources and discovery. */
 export function createScimRouter(deps: ScimRouterDeps): Router {
   const router = new Router({ prefix: '/scim/v2/:directoryId' });
   router.use(scimErrorHandler(deps.log));
+  if (deps.ops) router.use(authFailureLimit(deps.ops.throttle));
   router.use(bearerAuth(deps.directories));
+  if (deps.ops) router.use(directoryRateLimit(deps.ops.throttle));
 
   const discovery = (directoryId: string): DiscoveryOptions => ({
     baseUrl: scimBaseUrl(deps.config.publicUrl, directoryId),

@@ -1,0 +1,35 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { KoaAdapter } from '@bull-board/koa';
+import type { Middleware } from 'koa';
+import type { Queue } from 'bullmq';
+import { opsBasicAuth } from './ops-basic-auth';
+
+export const BOARD_PATH = '/ops/queues';
+
+export interface BoardOptions {
+  queues: Queue[];
+  adminApiKey: string | undefined;
+  /** OPS_BOARD_WRITE: allow retry/remove/promote from the board. */
+  write: boolean;
+}
+
+/** Bull Board at /ops/queues behind Basic auth; read-only unless OPS_BOARD_WRITE=true. */
+export function bullBoardMiddleware(opts: BoardOptions): Middleware {
+  const serverAdapter = new KoaAdapter();
+  serverAdapter.setBasePath(BOARD_PATH);
+  createBullBoard({
+    queues: opts.queues.map((q) => new BullMQAdapter(q, { readOnlyMode: !opts.write })),
+    // @bull-board/koa pins its own copy of the api package; the adapter contract is the same.
+    serverAdapter: serverAdapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
+    options: { uiConfig: { boardTitle: 'dirsync queues' } },
+  });
+  const board = serverAdapter.registerPlugin() as Middleware;
+  const auth = opsBasicAuth(opts.adminApiKey, 'dirsync ops');
+  return async (ctx, next) => {
+    if (ctx.path !== BOARD_PATH && !ctx.path.startsWith(`${BOARD_PATH}/`)) return next();
+    // Never cached by a proxy: the board shows job data.
+    ctx.set('Cache-Control', 'no-store');
+    await auth(ctx, () => board(ctx, next));
+  };
+}

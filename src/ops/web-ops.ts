@@ -1,0 +1,49 @@
+import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config';
+import type { Db } from '../store/db';
+import { createRedis } from '../queue/redis-connection';
+import { deliveryStats } from '../delivery/delivery-stats';
+import { createProcessMetrics, type ProcessMetrics } from './process-metrics';
+import { QueueMetrics } from './queue-metrics';
+import { RateLimiter } from './rate-limiter';
+import { createOpsQueues } from './ops-queues';
+import { requireHttps } from '../http/middleware/require-https';
+import { hsts } from '../http/middleware/hsts';
+import { scimMetrics } from '../http/middleware/metrics';
+import { metricsRoute } from '../http/routes/metrics-routes';
+import { opsRoutes } from '../http/routes/ops-routes';
+import type { ScimThrottle } from '../http/middleware/rate-limit';
+import type { Closer } from '../main/shutdown';
+
+/** The operations side of a web process: what createApp mounts and what shutdown closes. */
+export interface WebOps {
+  /** App-level middleware, in order, mounted before every route. */
+  middleware: Middleware[];
+  /** Rate limits the SCIM router applies around bearer auth. */
+  throttle: ScimThrottle;
+  metrics: ProcessMetrics;
+  closers: Closer[];
+}
+
+/** Builds the ops side: one extra Redis connection (fail-fast), queue handles for the board and metrics. */
+export function createWebOps(config: Config, db: Db, log: Logger): WebOps {
+  const redis = createRedis(config, 'producer');
+  redis.on('error', () => undefined); // reported by readiness and by the enqueue path
+  const queues = createOpsQueues(redis, config.queuePrefix);
+  const metrics = createProcessMetrics();
+  const queueMetrics = new QueueMetrics({ queues, db, log, deliveryStats });
+  const middleware: Middleware[] = [
+    requireHttps(config.env === 'production'),
+    hsts(config.ops.hstsMaxAgeSeconds),
+    scimMetrics(metrics),
+    metricsRoute({ processMetrics: metrics, queueMetrics, adminApiKey: config.adminApiKey, public: config.ops.metricsPublic, log }),
+    opsRoutes({ queues, adminApiKey: config.adminApiKey, boardWrite: config.ops.boardWrite }),
+  ];
+  return {
+    middleware,
+    throttle: { limiter: new RateLimiter(redis, config.queuePrefix), redis, prefix: config.queuePrefix, limits: config.rateLimit, metrics, log },
+    metrics,
+    closers: [{ name: 'ops redis', close: async () => { await Promise.allSettled(queues.map((q) => q.close())); await redis.quit().catch(() => redis.disconnect()); } }],
+  };
+}
