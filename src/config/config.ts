@@ -69,6 +69,34 @@ const EnvSchema = z.object({
   TLS_KEY: z.string().optional(),
   /** max-age of the Strict-Transport-Security header on portal pages served over HTTPS (seconds). */
   HSTS_MAX_AGE_SECONDS: int(0, 63_072_000).default(31_536_000),
+  /** Delivery attempts per (event, sink) before a dead letter (docs/delivery.md). */
+  DELIVERY_MAX_ATTEMPTS: int(1, 100).default(12),
+  /** First retry delay (ms); doubles per attempt, with full jitter, up to DELIVERY_BACKOFF_MAX_MS. */
+  DELIVERY_BACKOFF_BASE_MS: int(1, 3_600_000).default(2000),
+  /** Longest delay between two attempts (ms), also the cap on an honoured Retry-After. */
+  DELIVERY_BACKOFF_MAX_MS: int(1, 86_400_000).default(3_600_000),
+  /** Concurrent delivery jobs per worker process. */
+  DELIVERY_CONCURRENCY: int(1, 256).default(8),
+  /** Default webhook request timeout (ms). */
+  DELIVERY_WEBHOOK_TIMEOUT_MS: int(100, 60_000).default(10_000),
+  /** How often the outbox sweeper looks for undelivered events (ms). */
+  DELIVERY_SWEEP_INTERVAL_MS: int(100, 3_600_000).default(15_000),
+  /** How long an event may wait for its delivery job before the sweeper re-enqueues it (ms). */
+  DELIVERY_SWEEP_GRACE_MS: int(0, 3_600_000).default(30_000),
+  /** Optional key that encrypts webhook secrets at rest (AES-256-GCM over its SHA-256). */
+  DELIVERY_SECRET_KEY: z.string().min(16).optional(),
+  /** Interval of the scheduled drift reconciliation of every directory (ms). */
+  RECONCILE_INTERVAL_MS: int(1000, 7 * 86_400_000).default(3_600_000),
+  /** Whether scheduled reconciliation repairs the drift it finds (on-demand runs repair only with --repair). */
+  RECONCILE_REPAIR_ON_SCHEDULE: boolish.default(true),
+  /** HMAC-SHA256 key that signs Admin Portal links (at least 32 characters). Required in production; in development a random one is kept in the database (table portal_secrets) so the CLI and the server agree. */
+  PORTAL_SECRET: z.string().min(32).optional(),
+  /** How long an Admin Portal link stays valid (seconds); links are also single-use. */
+  PORTAL_LINK_TTL_SECONDS: int(60, 7 * 24 * 3600).default(900),
+  /** How long an Admin Portal session lasts after the link is opened (seconds). */
+  PORTAL_SESSION_TTL_SECONDS: int(300, 7 * 24 * 3600).default(8 * 3600),
+  /** After a token rotation in the portal, how long the previous tokens keep working (seconds) unless revoked. */
+  TOKEN_ROTATION_GRACE_SECONDS: int(0, 30 * 24 * 3600).default(24 * 3600),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -109,6 +137,27 @@ export interface Config {
     readonly authFailureLimit: number;
     readonly authFailureWindowSeconds: number;
   };
+  readonly delivery: {
+    readonly maxAttempts: number;
+    readonly backoffBaseMs: number;
+    readonly backoffMaxMs: number;
+    readonly concurrency: number;
+    readonly webhookTimeoutMs: number;
+    readonly sweepIntervalMs: number;
+    readonly sweepGraceMs: number;
+    readonly secretKey: string | undefined;
+  };
+  readonly reconcile: {
+    readonly intervalMs: number;
+    readonly repairOnSchedule: boolean;
+  };
+  readonly portal: {
+    /** undefined outside production: src/portal/portal-secret.ts falls back to a development secret. */
+    readonly secret: string | undefined;
+    readonly linkTtlSeconds: number;
+    readonly sessionTtlSeconds: number;
+    readonly rotationGraceSeconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -136,6 +185,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (!/^rediss?:\/\//.test(e.REDIS_URL)) problems.push('REDIS_URL: must start with redis:// or rediss://');
   if (e.NODE_ENV === 'production' && !e.ADMIN_API_KEY) problems.push('ADMIN_API_KEY: required in production (at least 16 characters)');
   if (Boolean(e.TLS_CERT) !== Boolean(e.TLS_KEY)) problems.push('TLS_CERT and TLS_KEY: set both (direct TLS) or neither');
+  if (e.NODE_ENV === 'production' && !e.PORTAL_SECRET) problems.push('PORTAL_SECRET: required in production (at least 32 characters)');
   if (problems.length) throw new ConfigError(problems);
 
   const databaseSsl = e.DATABASE_SSL === 'auto' ? e.NODE_ENV === 'production' && !isLoopbackUrl(e.DATABASE_URL) : e.DATABASE_SSL === 'true';
@@ -173,6 +223,26 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       scimWindowSeconds: e.SCIM_RATE_LIMIT_WINDOW_SECONDS,
       authFailureLimit: e.SCIM_AUTH_FAILURE_LIMIT,
       authFailureWindowSeconds: e.SCIM_AUTH_FAILURE_WINDOW_SECONDS,
+    }),
+    delivery: Object.freeze({
+      maxAttempts: e.DELIVERY_MAX_ATTEMPTS,
+      backoffBaseMs: e.DELIVERY_BACKOFF_BASE_MS,
+      backoffMaxMs: e.DELIVERY_BACKOFF_MAX_MS,
+      concurrency: e.DELIVERY_CONCURRENCY,
+      webhookTimeoutMs: e.DELIVERY_WEBHOOK_TIMEOUT_MS,
+      sweepIntervalMs: e.DELIVERY_SWEEP_INTERVAL_MS,
+      sweepGraceMs: e.DELIVERY_SWEEP_GRACE_MS,
+      secretKey: e.DELIVERY_SECRET_KEY,
+    }),
+    reconcile: Object.freeze({
+      intervalMs: e.RECONCILE_INTERVAL_MS,
+      repairOnSchedule: e.RECONCILE_REPAIR_ON_SCHEDULE,
+    }),
+    portal: Object.freeze({
+      secret: e.PORTAL_SECRET,
+      linkTtlSeconds: e.PORTAL_LINK_TTL_SECONDS,
+      sessionTtlSeconds: e.PORTAL_SESSION_TTL_SECONDS,
+      rotationGraceSeconds: e.TOKEN_ROTATION_GRACE_SECONDS,
     }),
   });
 }

@@ -3,6 +3,7 @@ import type { Config } from '../config/config';
 import { createDb, type Db } from '../store/db';
 import { createRedis } from '../queue/redis-connection';
 import { startScimWorker } from '../worker/scim-processor';
+import { startDeliveryRuntime } from '../worker/delivery-runtime';
 import { checkPostgres, checkRedis } from './preflight';
 import type { Closer } from './shutdown';
 
@@ -19,13 +20,16 @@ export async function startWorkers(config: Config, log: Logger): Promise<WorkerR
   const publisher = createRedis(config, 'worker');
   await checkRedis(connection, config.redisUrl, log);
 
-  const scimWorker = startScimWorker({ db, connection, publisher, prefix: config.queuePrefix, concurrency: config.workerConcurrency, log });
+  const delivery = await startDeliveryRuntime(config, db, connection, log);
+  const scimWorker = startScimWorker({ db, connection, publisher, prefix: config.queuePrefix, concurrency: config.workerConcurrency, log, onEventsCommitted: delivery.onEventsCommitted });
   log.info({ concurrency: config.workerConcurrency }, 'workers started');
 
   const closers: Closer[] = [
     // Worker.close() stops fetching and waits for active jobs; a job cut off by SIGKILL is
     // redelivered as stalled and finds its operation record (G2).
     { name: 'scim worker', close: () => scimWorker.close() },
+    // After the scim worker: its last commits still enqueue deliveries; then delivery and reconcile stop.
+    ...delivery.closers,
     { name: 'redis', close: () => Promise.allSettled([publisher.quit(), connection.quit()]) },
     { name: 'postgres', close: () => db.destroy() },
   ];

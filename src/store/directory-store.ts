@@ -1,6 +1,7 @@
 import type { Db } from './db';
 import { hashesEqual, hashToken, issueToken } from '../directory/directory-token';
 import { isUuid } from './organization-store';
+import { appendEvents } from './event-store';
 
 export const PROVIDERS = ['okta', 'entra', 'onelogin', 'jumpcloud', 'generic'] as const;
 export type Provider = (typeof PROVIDERS)[number];
@@ -85,12 +86,36 @@ export class DirectoryStore {
     return (await q).map(toDirectory);
   }
 
+  /**
+   * Enables or disables a directory. A real change appends `directory.enabled` /
+   * `directory.disabled` to the outbox in the same transaction (its version is the
+   * event's own sequence number, monotonic per directory); a no-op emits nothing.
+   */
   async setStatus(id: string, status: DirectoryStatus): Promise<Directory | undefined> {
-    const [row] = await this.db<DirectoryRow>('directories')
-      .where({ id })
-      .update({ status, updated_at: this.db.fn.now() as unknown as Date })
-      .returning('*');
-    return row ? toDirectory(row as DirectoryRow) : undefined;
+    if (!isUuid(id)) return undefined;
+    return this.db.transaction(async (trx) => {
+      const before = await trx<DirectoryRow>('directories').where({ id }).forUpdate().first();
+      if (!before) return undefined;
+      const [row] = await trx<DirectoryRow>('directories')
+        .where({ id })
+        .update({ status, updated_at: trx.fn.now() as unknown as Date })
+        .returning('*');
+      const directory = toDirectory(row as DirectoryRow);
+      if (before.status !== status) {
+        const seq = await trx('event_sequences').where({ directory_id: id }).forUpdate().first('last_seq');
+        const version = Number((seq as { last_seq?: number } | undefined)?.last_seq ?? 0) + 1;
+        await appendEvents(trx, { organizationId: directory.organizationId, directoryId: id, operationId: null }, [
+          {
+            type: status === 'active' ? 'directory.enabled' : 'directory.disabled',
+            resourceType: 'directory',
+            resourceId: id,
+            resourceVersion: version,
+            data: { resource: { id, organizationId: directory.organizationId, provider: directory.provider, name: directory.name, status } },
+          },
+        ]);
+      }
+      return directory;
+    });
   }
 
   async delete(id: string): Promise<boolean> {

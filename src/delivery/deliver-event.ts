@@ -1,0 +1,71 @@
+import type { Db } from '../store/db';
+import { DeliveryStore, type DeliveryKey } from '../store/delivery-store';
+import { SinkStore } from '../store/sink-store';
+import { applyToAppModel } from './app-model-sink';
+import { postWebhook } from './webhook-sink';
+import { openSecret } from './webhook-secret';
+import { PermanentDeliveryError, RetryableDeliveryError, DeliveryRetry, backoffDelay } from './delivery-errors';
+
+export interface DeliverySettings {
+  maxAttempts: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  secretKey: string | undefined;
+}
+
+export type DeliveryOutcome = 'delivered' | 'already-delivered' | 'skipped' | 'dead';
+
+/**
+ * One delivery attempt of one event to one sink. PostgreSQL decides everything:
+ * a delivered row is never delivered again, the attempt count lives in the row (so a
+ * job re-created by the sweeper after a Redis loss keeps its budget), and the last
+ * failure becomes a dead letter. Throws DeliveryRetry when BullMQ should retry.
+ */
+export async function deliverEvent(db: Db, key: DeliveryKey, settings: DeliverySettings): Promise<DeliveryOutcome> {
+  const store = new DeliveryStore(db);
+  const [event, sink] = await Promise.all([store.event(key.eventId), new SinkStore(db).findWithSecret(key.sinkId)]);
+  if (!event || !sink || !sink.enabled) return 'skipped';
+
+  if (sink.kind === 'app_model') {
+    let attempts = 0;
+    try {
+      // Apply and record in one transaction: exactly once in effect, even when two jobs race.
+      return await db.transaction(async (trx) => {
+        const row = await store.lock(trx, key);
+        if (row.status !== 'pending') return row.status === 'delivered' ? 'already-delivered' : 'skipped';
+        attempts = row.attempts + 1;
+        await applyToAppModel(trx, event);
+        await store.markDelivered(trx, key, attempts, null);
+        return 'delivered';
+      });
+    } catch (err) {
+      return failed(store, key, settings, attempts || 1, err);
+    }
+  }
+
+  const row = await db.transaction((trx) => store.lock(trx, key));
+  if (row.status !== 'pending') return row.status === 'delivered' ? 'already-delivered' : 'skipped';
+  const attempts = row.attempts + 1;
+  try {
+    if (!sink.url || !sink.sealedSecret) throw new PermanentDeliveryError('webhook sink has no url or secret', null);
+    const status = await postWebhook(sink.url, openSecret(sink.sealedSecret, settings.secretKey), event, sink.timeoutMs);
+    await store.markDelivered(db, key, attempts, status);
+    return 'delivered';
+  } catch (err) {
+    return failed(store, key, settings, attempts, err);
+  }
+}
+
+async function failed(store: DeliveryStore, key: DeliveryKey, settings: DeliverySettings, attempts: number, err: unknown): Promise<DeliveryOutcome> {
+  const message = err instanceof Error ? err.message : String(err);
+  const httpStatus = err instanceof RetryableDeliveryError || err instanceof PermanentDeliveryError ? err.httpStatus : null;
+  if (err instanceof PermanentDeliveryError || attempts >= settings.maxAttempts) {
+    await store.deadLetter(key, attempts, httpStatus, err instanceof PermanentDeliveryError ? `permanent: ${message}` : `gave up after ${attempts} attempts: ${message}`);
+    return 'dead';
+  }
+  const retryAfter = err instanceof RetryableDeliveryError ? err.retryAfterMs : undefined;
+  // Retry-After is honoured (capped by the longest backoff); otherwise exponential with jitter.
+  const delayMs = retryAfter !== undefined ? Math.min(retryAfter, settings.backoffMaxMs) : backoffDelay(attempts, settings.backoffBaseMs, settings.backoffMaxMs);
+  await store.recordFailure(key, attempts, httpStatus, message, new Date(Date.now() + delayMs));
+  throw new DeliveryRetry(message, delayMs);
+}

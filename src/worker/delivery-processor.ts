@@ -1,0 +1,49 @@
+import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Db } from '../store/db';
+import { QUEUE_NAMES } from '../queue/queue-names';
+import type { DeliveryJob } from '../delivery/delivery-queue';
+import { deliverEvent, type DeliverySettings } from '../delivery/deliver-event';
+import { DeliveryRetry } from '../delivery/delivery-errors';
+
+export interface DeliveryWorkerDeps {
+  db: Db;
+  connection: ConnectionOptions;
+  prefix: string;
+  concurrency: number;
+  settings: DeliverySettings;
+  log: Logger;
+}
+
+/**
+ * Runs `event.deliver` jobs. Retries use the delay deliverEvent recorded in
+ * PostgreSQL (backoff with jitter, or Retry-After); a dead letter ends the job
+ * with UnrecoverableError so BullMQ does not retry it.
+ */
+export function startDeliveryWorker(deps: DeliveryWorkerDeps): Worker<DeliveryJob> {
+  const worker = new Worker<DeliveryJob>(
+    QUEUE_NAMES.delivery,
+    async (job: Job<DeliveryJob>) => {
+      const outcome = await deliverEvent(deps.db, job.data, deps.settings);
+      if (outcome === 'dead') {
+        deps.log.warn({ eventId: job.data.eventId, sinkId: job.data.sinkId }, 'delivery dead-lettered');
+        throw new UnrecoverableError('dead-lettered');
+      }
+      return outcome;
+    },
+    {
+      connection: deps.connection,
+      prefix: deps.prefix,
+      concurrency: deps.concurrency,
+      settings: {
+        backoffStrategy: (_attemptsMade: number, _type?: string, err?: Error) => (err instanceof DeliveryRetry ? err.delayMs : deps.settings.backoffBaseMs),
+      },
+    },
+  );
+  worker.on('failed', (job, err) => {
+    if (!job || err instanceof UnrecoverableError) return;
+    deps.log.info({ eventId: job.data.eventId, sinkId: job.data.sinkId, attempt: job.attemptsMade, err: { message: err.message } }, 'delivery attempt failed');
+  });
+  worker.on('error', (err) => deps.log.error({ err: { message: err.message } }, 'delivery worker error'));
+  return worker;
+}
