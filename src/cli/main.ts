@@ -3,6 +3,7 @@ import { CliContext, CliError } from './cli-context';
 import { ConfigError } from '../config/config';
 import { DependencyError } from '../main/preflight';
 import { registerDirectoryCommands } from './commands/directory-commands';
+import { registerOrganizationCommands } from './commands/organization-commands';
 
 /** `dirsync` ops CLI (package.json bin). Every command reads the same environment as the server. */
 const program = new Command('dirsync').description('dirsync operations CLI').showHelpAfterError();
@@ -25,6 +26,7 @@ async function run(fn: (ctx: CliContext) => Promise<void>): Promise<void> {
 }
 
 registerDirectoryCommands(program, run);
+registerOrganizationCommands(program, run);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`dirsync: ${String(error)}\n`);

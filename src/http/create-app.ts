@@ -9,6 +9,7 @@ import { accessLog } from './middleware/access-log';
 import { createScimRouter } from './routes/scim-router';
 import { createHealthRouter } from './routes/health-routes';
 import { createAdminApiRouter } from './admin/admin-api-router';
+import { createPortalRouter } from './routes/portal-router';
 import type { WebOps } from '../ops/web-ops';
 
 export interface AppDeps {
@@ -38,5 +39,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(scim.allowedMethods());
   const admin = createAdminApiRouter(deps);
   app.use(admin.routes());
+  const portal = createPortalRouter(deps);
+  app.use(portal.routes());
   return app;
 }

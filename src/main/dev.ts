@@ -8,6 +8,8 @@ import { startWorkers } from './worker-runtime';
 import { installShutdown } from './shutdown';
 import { runMain } from './run-main';
 import { ensureDemoDirectory } from './demo-directory';
+import { withDevelopmentAdminKey } from '../http/admin/dev-admin-key';
+import { issuePortalLink } from '../portal/portal-link';
 
 /**
  * `npm start`: migrations, web and worker in one process for local use, plus a
@@ -15,7 +17,7 @@ import { ensureDemoDirectory } from './demo-directory';
  * on first start.
  */
 runMain('start', async () => {
-  const config = loadConfig();
+  const { config, generatedAdminKey } = withDevelopmentAdminKey(loadConfig());
   const log = createLogger(config.logLevel, 'dev');
   await ensureDatabase(config.databaseUrl);
   const migrator = createDb(config, 2);
@@ -39,6 +41,12 @@ runMain('start', async () => {
       : `  Bearer token:   shown at first start only. New one: npx dirsync rotate-token --directory ${demo.directoryId}`,
     '',
     `  Try it:  curl -H "Authorization: Bearer <token>" "${demo.scimBaseUrl}/Users?startIndex=1&count=2"`,
+    '',
+    generatedAdminKey
+      ? `  Admin API key:  ${generatedAdminKey}\n                  (generated for this run because ADMIN_API_KEY is unset; set it to keep one)`
+      : '  Admin API key:  from ADMIN_API_KEY',
+    `  Admin Portal:   ${(await issuePortalLink(config, web.db, demo.organizationId)).url}`,
+    `                  (single use, expires in ${Math.round(config.portal.linkTtlSeconds / 60)} min; new one: npx dirsync portal-link --org "${demo.organizationName}")`,
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');

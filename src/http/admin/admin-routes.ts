@@ -1,7 +1,8 @@
 import type { AdminRouteRegistrar } from './admin-api-router';
+import { registerOrganizationRoutes } from './organization-routes';
 
 /**
  * Every area of the admin API registers here, one line each
  * (organizations and portal links, delivery and sinks, …).
  */
-export const ADMIN_ROUTE_REGISTRARS: AdminRouteRegistrar[] = [];
+export const ADMIN_ROUTE_REGISTRARS: AdminRouteRegistrar[] = [registerOrganizationRoutes];
