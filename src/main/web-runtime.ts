@@ -9,10 +9,12 @@ import { createScimQueue } from '../queue/scim-queue';
 import { ScimDispatcher } from '../queue/scim-dispatcher';
 import { replyChannel } from '../queue/scim-reply';
 import { createApp } from '../http/create-app';
+import { answerClientError } from '../http/client-error';
 import { checkPostgres, checkRedis } from './preflight';
 import type { Closer } from './shutdown';
 import { createWebOps } from '../ops/web-ops';
 import { createServer } from '../ops/create-server';
+import { closeHttpServer } from '../ops/close-http-server';
 
 export interface WebRuntime {
   server: http.Server;
@@ -56,6 +58,7 @@ export async function startWeb(config: Config, log: Logger, port = config.port):
   // Heroku's router keeps idle connections up to 90 s; stay above it so keep-alive never races a close.
   server.keepAliveTimeout = 95_000;
   server.headersTimeout = 96_000;
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolve) => server.listen(port, resolve));
   const address = server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
@@ -65,11 +68,7 @@ export async function startWeb(config: Config, log: Logger, port = config.port):
     {
       name: 'http server',
       // Stop accepting; in-flight requests finish (each waits at most SCIM_REPLY_TIMEOUT_MS); idle keep-alive sockets close now.
-      close: () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        }),
+      close: () => closeHttpServer(server),
     },
     { name: 'scim queue', close: () => queue.close() },
     ...ops.closers,

@@ -1,0 +1,72 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import net from 'node:net';
+import Koa from 'koa';
+import { requireHttps } from '../../src/http/middleware/require-https';
+import { hsts } from '../../src/http/middleware/hsts';
+
+/** Runs the middleware on a request whose socket peer is `peer` (no network: the peer address is the point). */
+async function run(opts: { path: string; peer: string; proto?: string; production?: boolean }) {
+  const app = new Koa({ proxy: true });
+  const socket = new net.Socket();
+  Object.defineProperty(socket, 'remoteAddress', { value: opts.peer });
+  const req = new http.IncomingMessage(socket);
+  req.method = 'GET';
+  req.url = opts.path;
+  req.headers = { host: 'dirsync.example.com', ...(opts.proto ? { 'x-forwarded-proto': opts.proto } : {}) };
+  const res = new http.ServerResponse(req);
+  const ctx = app.createContext(req, res);
+  ctx.state.requestId = 'req-1';
+  let reached = false;
+  await requireHttps(opts.production ?? true)(ctx, async () => {
+    await hsts(31_536_000)(ctx, async () => {
+      reached = true;
+      ctx.status = 200;
+    });
+  });
+  return { reached, status: ctx.status, body: ctx.body, type: ctx.type, hsts: String(ctx.response.get('Strict-Transport-Security') ?? '') };
+}
+
+describe('HTTPS policy (production)', () => {
+  it('refuses plain-HTTP SCIM from a remote peer with a SCIM error', async () => {
+    const r = await run({ path: '/scim/v2/abc/Users', peer: '203.0.113.7', proto: 'http' });
+    assert.equal(r.reached, false);
+    assert.equal(r.status, 403);
+    assert.match(r.type, /scim\+json/);
+    assert.deepEqual((r.body as { schemas: string[] }).schemas, ['urn:ietf:params:scim:api:messages:2.0:Error']);
+  });
+  it('refuses plain-HTTP admin API with a JSON error and the portal/ops with text', async () => {
+    const api = await run({ path: '/api/v1/organizations', peer: '203.0.113.7' });
+    assert.equal(api.status, 403);
+    assert.equal((api.body as { error: { code: string } }).error.code, 'https_required');
+    const portal = await run({ path: '/portal/x', peer: '203.0.113.7', proto: 'http' });
+    assert.equal(portal.status, 403);
+    assert.match(String(portal.body), /HTTPS is required/);
+    assert.equal((await run({ path: '/ops/queues', peer: '203.0.113.7' })).status, 403);
+    assert.equal((await run({ path: '/metrics', peer: '203.0.113.7' })).status, 403);
+  });
+  it('X-Forwarded-For cannot fake loopback: only the socket peer counts', async () => {
+    const r = await run({ path: '/scim/v2/abc/Users', peer: '203.0.113.7', proto: 'http' });
+    assert.equal(r.status, 403);
+  });
+  it('lets HTTPS (X-Forwarded-Proto) through, with HSTS on portal pages only', async () => {
+    const scim = await run({ path: '/scim/v2/abc/Users', peer: '10.1.2.3', proto: 'https' });
+    assert.equal(scim.reached, true);
+    assert.equal(scim.hsts, '');
+    const portal = await run({ path: '/portal/home', peer: '10.1.2.3', proto: 'https' });
+    assert.equal(portal.reached, true);
+    assert.equal(portal.hsts, 'max-age=31536000');
+  });
+  it('lets loopback peers through over plain HTTP (IPv4, IPv6, mapped), without HSTS', async () => {
+    for (const peer of ['127.0.0.1', '::1', '::ffff:127.0.0.1']) {
+      const r = await run({ path: '/portal/home', peer, proto: 'http' });
+      assert.equal(r.reached, true, peer);
+      assert.equal(r.hsts, '');
+    }
+  });
+  it('health checks and non-production stay plain HTTP', async () => {
+    assert.equal((await run({ path: '/healthz', peer: '203.0.113.7' })).reached, true);
+    assert.equal((await run({ path: '/scim/v2/abc/Users', peer: '203.0.113.7', production: false })).reached, true);
+  });
+});
