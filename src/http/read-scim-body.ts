@@ -2,6 +2,7 @@ import getRawBody from 'raw-body';
 import type { Context } from 'koa';
 import { ScimError } from '../scim/scim-error';
 import { jsonDepthExceeds } from '../scim/json-depth';
+import { containsUnstorableText } from '../scim/storable-text';
 
 export interface BodyLimits {
   maxBytes: number;
@@ -41,5 +42,6 @@ export async function readScimBody(ctx: Context, limits: BodyLimits): Promise<un
   }
   if (jsonDepthExceeds(value, limits.maxDepth)) throw new ScimError(400, `Request body nests deeper than ${limits.maxDepth} levels`, 'invalidSyntax');
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ScimError(400, 'Request body must be a JSON object', 'invalidSyntax');
+  if (containsUnstorableText(value)) throw new ScimError(400, 'Request body contains U+0000 or an unpaired UTF-16 surrogate', 'invalidValue');
   return value;
 }
