@@ -88,10 +88,6 @@ function check<T>(r: Result<T>): T {
 
 /** e.g. `ops=replace,add:members`: op names and attribute names, never values. */
 function describeOps(ops: PatchOp[]): string {
-  const parts = ops.slice(0, 10).map((op) => {
-    const raw = (op as { path?: unknown }).path;
-    const attr = typeof raw === 'object' && raw !== null ? String((raw as { attribute?: unknown; attr?: unknown }).attribute ?? (raw as { attr?: unknown }).attr ?? '') : typeof raw === 'string' ? raw : '';
-    return attr ? `${op.op}:${attr.split('[')[0]}` : op.op;
-  });
+  const parts = ops.slice(0, 10).map((op) => (op.path ? `${op.op}:${op.path.ref.attribute}` : op.op));
   return `ops=${parts.join(',')}${ops.length > 10 ? `,+${ops.length - 10}` : ''}`;
 }

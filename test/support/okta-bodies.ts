@@ -1,0 +1,31 @@
+/** Request bodies exactly as Okta and Entra send them (OKTA.md), with our own data. */
+export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+export const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
+export const ENTERPRISE_SCHEMA = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
+export function oktaUser(userName: string, given = 'Jane', family = 'Doe') {
+  return {
+    schemas: [USER_SCHEMA],
+    userName,
+    name: { givenName: given, familyName: family },
+    emails: [{ primary: true, value: userName, type: 'work' }],
+    displayName: `${given} ${family}`,
+    locale: 'en-US',
+    externalId: `00u${Buffer.from(userName).toString('hex').slice(0, 17)}`,
+    groups: [],
+    password: 'xK9!placeholder-Okta',
+    active: true,
+  };
+}
+
+export const oktaGroup = (displayName: string, memberIds: string[] = []) => ({
+  schemas: [GROUP_SCHEMA],
+  displayName,
+  members: memberIds.map((value) => ({ value, display: value })),
+});
+
+export const patch = (...Operations: unknown[]) => ({ schemas: [PATCH_SCHEMA], Operations });
+
+export const lookupPath = (userName: string) => `/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}&startIndex=1&count=100`;
