@@ -3,6 +3,7 @@ import { CliContext, CliError } from './cli-context';
 import { ConfigError } from '../config/config';
 import { DependencyError } from '../main/preflight';
 import { registerDirectoryCommands } from './commands/directory-commands';
+import { registerDeliveryCommands } from './commands/delivery-commands';
 import { registerOrganizationCommands } from './commands/organization-commands';
 
 /** `dirsync` ops CLI (package.json bin). Every command reads the same environment as the server. */
@@ -26,6 +27,7 @@ async function run(fn: (ctx: CliContext) => Promise<void>): Promise<void> {
 }
 
 registerDirectoryCommands(program, run);
+registerDeliveryCommands(program, run);
 registerOrganizationCommands(program, run);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

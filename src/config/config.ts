@@ -73,7 +73,7 @@ const EnvSchema = z.object({
   DELIVERY_MAX_ATTEMPTS: int(1, 100).default(12),
   /** First retry delay (ms); doubles per attempt, with full jitter, up to DELIVERY_BACKOFF_MAX_MS. */
   DELIVERY_BACKOFF_BASE_MS: int(1, 3_600_000).default(2000),
-  /** Longest delay between two attempts (ms), also the cap on an honoured Retry-After. */
+  /** Longest delay between two backoff attempts (ms). A Retry-After is honoured up to max(this, 1 h). */
   DELIVERY_BACKOFF_MAX_MS: int(1, 86_400_000).default(3_600_000),
   /** Concurrent delivery jobs per worker process. */
   DELIVERY_CONCURRENCY: int(1, 256).default(8),

@@ -123,6 +123,9 @@ export async function applyToAppModel(trx: Trx, event: StoredEvent): Promise<voi
     case 'group.user_removed': {
       const userId = str(data['user']?.['id']);
       if (!userId) return;
+      // The event carries the group as it is after the change (its version moved too).
+      const group = data['group'] ?? {};
+      await upsertAppGroup(trx, scope, event.resourceId, event.resourceVersion, str(group['displayName']) ?? '', str(group['externalId']), false);
       await upsertAppMembership(trx, scope, event.resourceId, userId, event.type === 'group.user_added', event.resourceVersion);
       await recomputeRoles(trx, scope.organizationId, [userId]);
       return;

@@ -13,6 +13,9 @@ export interface DeliverySettings {
   secretKey: string | undefined;
 }
 
+/** A receiver cannot park a delivery for longer than this with one Retry-After. */
+const MAX_RETRY_AFTER_MS = 3_600_000;
+
 export type DeliveryOutcome = 'delivered' | 'already-delivered' | 'skipped' | 'dead';
 
 /**
@@ -64,8 +67,8 @@ async function failed(store: DeliveryStore, key: DeliveryKey, settings: Delivery
     return 'dead';
   }
   const retryAfter = err instanceof RetryableDeliveryError ? err.retryAfterMs : undefined;
-  // Retry-After is honoured (capped by the longest backoff); otherwise exponential with jitter.
-  const delayMs = retryAfter !== undefined ? Math.min(retryAfter, settings.backoffMaxMs) : backoffDelay(attempts, settings.backoffBaseMs, settings.backoffMaxMs);
+  // Retry-After is honoured (up to an hour, or the longest backoff if that is longer); otherwise exponential with jitter.
+  const delayMs = retryAfter !== undefined ? Math.min(retryAfter, Math.max(settings.backoffMaxMs, MAX_RETRY_AFTER_MS)) : backoffDelay(attempts, settings.backoffBaseMs, settings.backoffMaxMs);
   await store.recordFailure(key, attempts, httpStatus, message, new Date(Date.now() + delayMs));
   throw new DeliveryRetry(message, delayMs);
 }

@@ -1,8 +1,9 @@
 import type { AdminRouteRegistrar } from './admin-api-router';
 import { registerOrganizationRoutes } from './organization-routes';
+import { registerDeliveryRoutes } from './delivery-routes';
 
 /**
  * Every area of the admin API registers here, one line each
  * (organizations and portal links, delivery and sinks, …).
  */
-export const ADMIN_ROUTE_REGISTRARS: AdminRouteRegistrar[] = [registerOrganizationRoutes];
+export const ADMIN_ROUTE_REGISTRARS: AdminRouteRegistrar[] = [registerOrganizationRoutes, registerDeliveryRoutes];

@@ -1,0 +1,57 @@
+import type { Db } from '../store/db';
+import type { StoredEvent } from '../events/event-types';
+import { toStoredEvent } from '../store/event-store';
+
+/**
+ * The polling feed of an organization's events. `seq` is per directory, so the
+ * cursor is a vector: the last sequence seen per directory, as base64url JSON.
+ * Sequence order is commit order within a directory and sequences have no gaps
+ * (event-store.ts), so "seq > cursor" per directory never skips an event. Pages
+ * interleave directories fairly (the n-th unseen event of each directory first).
+ */
+export type FeedCursor = Record<string, number>;
+
+export function encodeCursor(c: FeedCursor): string {
+  return Buffer.from(JSON.stringify(c), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(raw: string | undefined): FeedCursor | undefined {
+  if (!raw) return {};
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+    const out: FeedCursor = {};
+    for (const [k, v] of Object.entries(parsed)) {
+      if (!/^[0-9a-f-]{36}$/i.test(k) || !Number.isSafeInteger(v) || (v as number) < 0) return undefined;
+      out[k] = v as number;
+    }
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface FeedPage {
+  events: StoredEvent[];
+  nextCursor: string;
+  hasMore: boolean;
+}
+
+export async function readEventFeed(db: Db, organizationId: string, cursor: FeedCursor, limit: number): Promise<FeedPage> {
+  const entries = Object.entries(cursor);
+  const result = await db.raw<{ rows: Parameters<typeof toStoredEvent>[0][] }>(
+    `WITH c(directory_id, seq) AS (SELECT * FROM unnest(?::uuid[], ?::bigint[]))
+     SELECT * FROM (
+       SELECT e.*, row_number() OVER (PARTITION BY e.directory_id ORDER BY e.seq) AS rn
+         FROM events e LEFT JOIN c ON c.directory_id = e.directory_id
+        WHERE e.organization_id = ? AND e.seq > coalesce(c.seq, 0)
+     ) x
+     ORDER BY rn, occurred_at, directory_id
+     LIMIT ?`,
+    [entries.map(([k]) => k), entries.map(([, v]) => v), organizationId, limit + 1],
+  );
+  const rows = result.rows.slice(0, limit);
+  const next = { ...cursor };
+  for (const r of rows) next[r.directory_id] = Math.max(next[r.directory_id] ?? 0, r.seq);
+  return { events: rows.map(toStoredEvent), nextCursor: encodeCursor(next), hasMore: result.rows.length > limit };
+}
