@@ -44,9 +44,10 @@ export function queryString(params: Record<string, string | undefined>): string 
 const pad = (n: number): string => String(n).padStart(2, '0');
 
 /** `2026-11-28 14:05 UTC` inside a <time> element. */
-export function timeTag(date: Date | null | undefined, empty = 'Never'): SafeHtml {
+export function timeTag(date: Date | null | undefined, empty = 'Never', short = false): SafeHtml {
   if (!date) return html`<span class="muted">${empty}</span>`;
   const d = new Date(date);
-  const text = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC`;
-  return html`<time datetime="${d.toISOString()}">${text}</time>`;
+  const day = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+  const text = short ? day : `${day}:${pad(d.getUTCSeconds())} UTC`;
+  return html`<time datetime="${d.toISOString()}" title="${d.toISOString()}">${text}</time>`;
 }

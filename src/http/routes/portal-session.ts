@@ -58,7 +58,8 @@ export function requirePortalSession(db: Db): Middleware {
 
 /** The request's Origin (or Referer's origin) must be ours; absent both, only the token decides. */
 export function sameOrigin(ctx: Context, config: Config): boolean {
-  const allowed = new Set([new URL(config.publicUrl).origin, ctx.origin]);
+  // Our origin as configured, or as this request reached us (protocol honours X-Forwarded-Proto). Not ctx.origin: Koa 3 reads that from the Origin header.
+  const allowed = new Set([new URL(config.publicUrl).origin, `${ctx.protocol}://${ctx.host}`]);
   const origin = ctx.get('origin');
   if (origin) return allowed.has(origin);
   const referer = ctx.get('referer');

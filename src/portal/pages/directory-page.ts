@@ -22,7 +22,7 @@ export function directoryHeader(d: Directory, current: DirectorySection): SafeHt
 function tokenState(t: DirectoryToken): SafeHtml {
   if (t.revokedAt) return html`<span class="badge badge-disabled">Revoked</span>`;
   if (t.expiresAt && t.expiresAt.getTime() <= Date.now()) return html`<span class="badge badge-disabled">Expired</span>`;
-  if (t.expiresAt) return html`<span class="badge badge-warning">Expires</span> <span class="small">${timeTag(t.expiresAt)}</span>`;
+  if (t.expiresAt) return html`<span class="badge badge-warning">Until ${timeTag(t.expiresAt, '', true)}</span>`;
   return html`<span class="badge badge-active">Active</span>`;
 }
 
@@ -54,7 +54,7 @@ ${d.status === 'disabled' ? html`<div class="notice notice-warning" role="status
   <h2 id="status-title" class="visually-hidden">Status</h2>
   <dl class="stat-grid">
     <div class="card stat"><dt>Last request</dt><dd>${timeTag(h.lastRequestAt, 'No request yet')}</dd></div>
-    <div class="card stat"><dt>Last error</dt><dd>${h.lastError ? html`${statusBadge('error', String(h.lastError.status))} <span class="small">${h.lastError.method} ${h.lastError.summary}</span><br>${timeTag(h.lastError.appliedAt)}` : html`<span class="muted">None</span>`}</dd></div>
+    <div class="card stat"><dt>Last error</dt><dd>${h.lastError ? html`${statusBadge('error', String(h.lastError.status))} <code class="small request">${h.lastError.summary}</code>${h.lastError.detail ? html`<span class="small block">${h.lastError.detail.slice(0, 160)}</span>` : ''}<span class="small muted block">${timeTag(h.lastError.appliedAt)}</span>` : html`<span class="muted">None</span>`}</dd></div>
     <div class="card stat"><dt>Users</dt><dd class="stat-number"><a href="/portal/directories/${d.id}/users">${h.userCount.toLocaleString('en-US')}</a></dd></div>
     <div class="card stat"><dt>Groups</dt><dd class="stat-number"><a href="/portal/directories/${d.id}/groups">${h.groupCount.toLocaleString('en-US')}</a></dd></div>
   </dl>
@@ -67,7 +67,7 @@ ${d.status === 'disabled' ? html`<div class="notice notice-warning" role="status
     <table class="table compact">
       <caption class="visually-hidden">Bearer tokens of this directory</caption>
       <thead><tr><th scope="col">Token</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">State</th></tr></thead>
-      <tbody>${v.tokens.map((t) => html`<tr><td><code>${t.prefix}…</code></td><td>${timeTag(t.createdAt)}</td><td>${timeTag(t.lastUsedAt)}</td><td>${tokenState(t)}</td></tr>`)}</tbody>
+      <tbody>${v.tokens.map((t) => html`<tr><td><code>${t.prefix}…</code></td><td>${timeTag(t.createdAt, 'Never', true)}</td><td>${timeTag(t.lastUsedAt, 'Never', true)}</td><td>${tokenState(t)}</td></tr>`)}</tbody>
     </table>
     <div class="actions">
       <form method="post" action="/portal/directories/${d.id}/rotate" data-confirm="Create a new bearer token? The current token keeps working for the grace period, until you revoke it.">
@@ -81,7 +81,7 @@ ${d.status === 'disabled' ? html`<div class="notice notice-warning" role="status
         : ''}
     </div>
   </section>
-  ${guide ? html`<details class="card details-steps"><summary>Setup steps for ${guide.name}</summary>${setupSteps(guide)}</details>` : ''}
+  ${guide ? setupSteps(guide) : ''}
 </div>
 <section class="card danger-zone" aria-labelledby="danger-title">
   <h2 id="danger-title">Danger zone</h2>
