@@ -68,7 +68,10 @@ export function normaliseValue(def: AttributeDefinition, v: unknown, label: stri
 /**
  * Canonicalises the keys of an object against attribute definitions and
  * validates known values. Unknown keys are kept verbatim (lossless round
- * trip); readOnly attributes are dropped (RFC 7643 §2.2: "SHALL be ignored").
+ * trip); readOnly top-level attributes (id, meta, groups) are dropped (RFC 7643
+ * §2.2: "SHALL be ignored"). readOnly sub-attributes that IdPs send inside a
+ * complex value (Okta's manager.displayName) are kept: extensions must
+ * round-trip losslessly.
  */
 export function normaliseAttributes(
   obj: Record<string, unknown>,
@@ -82,7 +85,7 @@ export function normaliseAttributes(
       out[key] = raw;
       continue;
     }
-    if (def.mutability === 'readOnly') continue;
+    if (def.mutability === 'readOnly' && prefix === '') continue;
     const r = normaliseValue(def, raw, prefix + def.name);
     if (!r.ok) return r;
     if (r.value === UNASSIGNED) delete out[def.name];
