@@ -72,6 +72,9 @@ describe('delivery into the app user model and webhooks', () => {
         DELIVERY_SWEEP_INTERVAL_MS: '250',
         DELIVERY_SWEEP_GRACE_MS: '1000',
         DELIVERY_WEBHOOK_TIMEOUT_MS: '2000',
+        RECONCILE_INTERVAL_MS: '2000',
+        // Scheduled runs only report here, so the hand-made drift below stays until the test repairs it.
+        RECONCILE_REPAIR_ON_SCHEDULE: 'false',
       },
     });
   });
@@ -298,6 +301,12 @@ describe('delivery into the app user model and webhooks', () => {
     await assertAppModelEqualsDirectory(dir);
     assert.deepEqual((await listAppUsers(env.db, dir.organizationId))[0]?.roles, ['admin']);
     const reports = await api('GET', `/directories/${dir.directoryId}/reconcile-reports`);
-    assert.equal(reports.body.data.length, 2);
+    assert.deepEqual(reports.body.data.filter((x: { trigger: string }) => x.trigger === 'manual').map((x: { repair: boolean }) => x.repair), [true, false]);
+  });
+
+  it('the reconcile job scheduler reconciles every directory on its interval', async () => {
+    await waitFor('a scheduled report', async () => Boolean(await env.db('reconcile_reports').where({ directory_id: lifecycleDir.directoryId, trigger: 'schedule' }).first()), 10_000);
+    const report = await env.db('reconcile_reports').where({ directory_id: lifecycleDir.directoryId, trigger: 'schedule' }).first();
+    assert.equal(report.drift_count, 0);
   });
 });
