@@ -31,7 +31,7 @@ describe('ops endpoints: Bull Board, /metrics, rate limits', () => {
     assert.equal((await fetch(`${env.baseUrl}/healthz`)).status, 200);
     const ready = await fetch(`${env.baseUrl}/readyz`);
     assert.equal(ready.status, 200);
-    assert.deepEqual((await ready.json()).checks, { postgres: true, redis: true, migrations: true });
+    assert.deepEqual(((await ready.json()) as { checks: unknown }).checks, { postgres: true, redis: true, migrations: true });
   });
 
   it('/readyz is 503 while a migration is pending', async () => {
@@ -40,7 +40,7 @@ describe('ops endpoints: Bull Board, /metrics, rate limits', () => {
     try {
       const res = await fetch(`${env.baseUrl}/readyz`);
       assert.equal(res.status, 503);
-      assert.equal((await res.json()).checks.migrations, false);
+      assert.equal(((await res.json()) as { checks: { migrations: boolean } }).checks.migrations, false);
     } finally {
       await env.db('knex_migrations').insert(last);
     }
