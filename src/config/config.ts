@@ -33,7 +33,7 @@ const EnvSchema = z.object({
   WEB_CONCURRENCY: int(1, 64).default(1),
   /** PostgreSQL pool size of a web process. */
   PG_POOL_MAX_WEB: int(1, 500).default(5),
-  /** PostgreSQL pool size of a worker process (defaults to WORKER_CONCURRENCY + 2). */
+  /** PostgreSQL pool size of a worker process (defaults to WORKER_CONCURRENCY + DELIVERY_CONCURRENCY + 2). */
   PG_POOL_MAX_WORKER: int(1, 500).optional(),
   /** How long the receiver waits for the worker's result before answering 503 + Retry-After (ms). Keep under Heroku's 30 s router limit. */
   SCIM_REPLY_TIMEOUT_MS: int(100, 28_000).default(20_000),
@@ -201,7 +201,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     workerConcurrency: e.WORKER_CONCURRENCY,
     webConcurrency: e.WEB_CONCURRENCY,
     pgPoolMaxWeb: e.PG_POOL_MAX_WEB,
-    pgPoolMaxWorker: e.PG_POOL_MAX_WORKER ?? e.WORKER_CONCURRENCY + 2,
+    // Each SCIM job and each delivery job holds at most one connection; +2 for the sweeper and reconcile.
+    pgPoolMaxWorker: e.PG_POOL_MAX_WORKER ?? e.WORKER_CONCURRENCY + e.DELIVERY_CONCURRENCY + 2,
     scim: Object.freeze({
       replyTimeoutMs: e.SCIM_REPLY_TIMEOUT_MS,
       retryAfterSeconds: e.SCIM_RETRY_AFTER_SECONDS,

@@ -24,7 +24,7 @@ export function createLogger(level: string, name: string): Logger {
   return pino({
     name,
     level,
-    base: { proc: name, pid: process.pid },
+    base: { pid: process.pid },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
   });
