@@ -43,7 +43,7 @@ export function startScimWorker(deps: ScimWorkerDeps): Worker<ScimWriteJob> {
   worker.on('failed', (job, err) => {
     if (!job) return;
     const final = job.attemptsMade >= (job.opts.attempts ?? 1);
-    deps.log.error({ operationId: job.data.operationId, job: job.name, attempt: job.attemptsMade, final, err: { message: err.message, name: err.name } }, 'scim write failed');
+    deps.log.error({ operationId: job.data.operationId, requestId: job.data.requestId, directoryId: job.data.directoryId, job: job.name, attempt: job.attemptsMade, final, err: { message: err.message, name: err.name } }, 'scim write failed');
     if (final) {
       // No result to give: the receiver answers 503 and Okta's retry re-runs the operation.
       void deps.publisher.publish(job.data.replyTo, encodeReply({ operationId: job.data.operationId, result: { status: 503 } })).catch(() => undefined);
