@@ -148,6 +148,7 @@ describe('Admin Portal security: links, sessions, organization scope, CSRF, toke
     assert.match(missing.text, /refused/);
     assert.equal((await client.post(path, { _csrf: 'x'.repeat(43) })).status, 403);
     assert.equal((await client.post(path, { _csrf: csrf }, { Origin: 'https://evil.example' })).status, 403, 'foreign Origin');
+    assert.equal((await client.post(path, { _csrf: csrf }, { Origin: 'null' })).status, 403, 'opaque Origin');
     assert.equal((await client.post(path, { _csrf: csrf }, { Origin: '', Referer: 'https://evil.example/page' })).status, 403, 'foreign Referer');
     assert.equal((await client.post('/portal/directories', { provider: 'okta', _nonce: 'n'.repeat(24) })).status, 403);
     assert.equal((await dirs.list(org.id)).length, 1);

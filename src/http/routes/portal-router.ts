@@ -24,7 +24,8 @@ const ASSETS: Record<string, { type: string; body: Buffer }> = {
   'portal.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(path.join(ASSETS_DIR, 'portal.js')) },
 };
 
-// Only our own stylesheet and script; no framing; forms post only to us; no referrer (links carry tokens).
+// Only our own stylesheet and script; no framing; forms post only to us. Referrer same-origin only: link URLs carry a token, and
+// browsers send `Origin: null` under no-referrer, which would defeat the Origin check.
 const CSP = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /** Security headers, and errors as plain pages: a PortalError's status and text, anything else a 500 with a reference. */
@@ -33,7 +34,7 @@ function portalShell(log: Logger): Middleware {
     ctx.set('Content-Security-Policy', CSP);
     ctx.set('X-Frame-Options', 'DENY');
     ctx.set('X-Content-Type-Options', 'nosniff');
-    ctx.set('Referrer-Policy', 'no-referrer');
+    ctx.set('Referrer-Policy', 'same-origin');
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) throw new PortalError(404, 'Page not found', 'There is nothing at this address in the Admin Portal.');
