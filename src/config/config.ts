@@ -75,6 +75,8 @@ const EnvSchema = z.object({
   DELIVERY_BACKOFF_BASE_MS: int(1, 3_600_000).default(2000),
   /** Longest delay between two backoff attempts (ms). A Retry-After is honoured up to max(this, 1 h). */
   DELIVERY_BACKOFF_MAX_MS: int(1, 86_400_000).default(3_600_000),
+  /** How long a receiver may keep answering 429/503 with Retry-After before the delivery is dead-lettered (ms). Such answers do not use DELIVERY_MAX_ATTEMPTS (docs/delivery.md). */
+  DELIVERY_THROTTLE_BUDGET_MS: int(1000, 30 * 86_400_000).default(86_400_000),
   /** Concurrent delivery jobs per worker process. */
   DELIVERY_CONCURRENCY: int(1, 256).default(8),
   /** Default webhook request timeout (ms). */
@@ -141,6 +143,7 @@ export interface Config {
     readonly maxAttempts: number;
     readonly backoffBaseMs: number;
     readonly backoffMaxMs: number;
+    readonly throttleBudgetMs: number;
     readonly concurrency: number;
     readonly webhookTimeoutMs: number;
     readonly sweepIntervalMs: number;
@@ -229,6 +232,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: e.DELIVERY_MAX_ATTEMPTS,
       backoffBaseMs: e.DELIVERY_BACKOFF_BASE_MS,
       backoffMaxMs: e.DELIVERY_BACKOFF_MAX_MS,
+      throttleBudgetMs: e.DELIVERY_THROTTLE_BUDGET_MS,
       concurrency: e.DELIVERY_CONCURRENCY,
       webhookTimeoutMs: e.DELIVERY_WEBHOOK_TIMEOUT_MS,
       sweepIntervalMs: e.DELIVERY_SWEEP_INTERVAL_MS,

@@ -4,12 +4,14 @@ import { SinkStore } from '../store/sink-store';
 import { applyToAppModel } from './app-model-sink';
 import { postWebhook } from './webhook-sink';
 import { openSecret } from './webhook-secret';
-import { PermanentDeliveryError, RetryableDeliveryError, DeliveryRetry, backoffDelay } from './delivery-errors';
+import { PermanentDeliveryError, RetryableDeliveryError, DeliveryRetry, DeliveryThrottled, backoffDelay } from './delivery-errors';
 
 export interface DeliverySettings {
   maxAttempts: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
+  /** How long 429/503 + Retry-After answers may go on (from the event's time) before a dead letter; they use no attempts. */
+  throttleBudgetMs?: number;
   secretKey: string | undefined;
 }
 
@@ -55,8 +57,26 @@ export async function deliverEvent(db: Db, key: DeliveryKey, settings: DeliveryS
     await store.markDelivered(db, key, attempts, status);
     return 'delivered';
   } catch (err) {
+    if (err instanceof RetryableDeliveryError && err.retryAfterMs !== undefined) return throttled(store, key, settings, row.attempts, event.occurredAt, err, err.retryAfterMs);
     return failed(store, key, settings, attempts, err);
   }
+}
+
+/**
+ * 429/503 with Retry-After: the receiver is alive and asked us to wait. That is not a
+ * failed attempt (a receiver rate-limiting for minutes would otherwise end in dead
+ * letters): the attempt count stays, the wait is honoured, and only a time budget
+ * (from the event's time) bounds it.
+ */
+async function throttled(store: DeliveryStore, key: DeliveryKey, settings: DeliverySettings, attempts: number, occurredAt: Date, err: RetryableDeliveryError, retryAfterMs: number): Promise<DeliveryOutcome> {
+  const budgetMs = settings.throttleBudgetMs ?? 86_400_000;
+  if (Date.now() - occurredAt.getTime() > budgetMs) {
+    await store.deadLetter(key, attempts, err.httpStatus, `throttled (Retry-After) for longer than ${Math.round(budgetMs / 1000)} s: ${err.message}`);
+    return 'dead';
+  }
+  const delayMs = Math.max(0, Math.min(retryAfterMs, Math.max(settings.backoffMaxMs, MAX_RETRY_AFTER_MS)));
+  await store.recordFailure(key, attempts, err.httpStatus, `${err.message} (Retry-After ${Math.round(delayMs / 1000)} s)`, new Date(Date.now() + delayMs));
+  throw new DeliveryThrottled(err.message, delayMs);
 }
 
 async function failed(store: DeliveryStore, key: DeliveryKey, settings: DeliverySettings, attempts: number, err: unknown): Promise<DeliveryOutcome> {

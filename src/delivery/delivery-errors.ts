@@ -32,6 +32,21 @@ export class DeliveryRetry extends Error {
   }
 }
 
+/**
+ * Thrown to the delivery worker when the receiver asked us to wait (429/503 with
+ * Retry-After): the job is moved back to delayed WITHOUT using one of its attempts,
+ * so a receiver that rate-limits for a long time does not exhaust the budget.
+ */
+export class DeliveryThrottled extends Error {
+  constructor(
+    message: string,
+    readonly delayMs: number,
+  ) {
+    super(message);
+    this.name = 'DeliveryThrottled';
+  }
+}
+
 /** Retry-After as delta-seconds or an HTTP date (RFC 9110 §10.2.3), in ms from now. */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
   if (!value) return undefined;

@@ -1,10 +1,10 @@
-import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db';
 import { QUEUE_NAMES } from '../queue/queue-names';
 import type { DeliveryJob } from '../delivery/delivery-queue';
 import { deliverEvent, type DeliverySettings } from '../delivery/deliver-event';
-import { DeliveryRetry } from '../delivery/delivery-errors';
+import { DeliveryRetry, DeliveryThrottled } from '../delivery/delivery-errors';
 
 export interface DeliveryWorkerDeps {
   db: Db;
@@ -23,8 +23,16 @@ export interface DeliveryWorkerDeps {
 export function startDeliveryWorker(deps: DeliveryWorkerDeps): Worker<DeliveryJob> {
   const worker = new Worker<DeliveryJob>(
     QUEUE_NAMES.delivery,
-    async (job: Job<DeliveryJob>) => {
-      const outcome = await deliverEvent(deps.db, job.data, deps.settings);
+    async (job: Job<DeliveryJob>, token?: string) => {
+      let outcome;
+      try {
+        outcome = await deliverEvent(deps.db, job.data, deps.settings);
+      } catch (err) {
+        if (!(err instanceof DeliveryThrottled)) throw err;
+        // Honour Retry-After without spending one of the job's attempts (BullMQ's DelayedError pattern).
+        await job.moveToDelayed(Date.now() + err.delayMs, token);
+        throw new DelayedError();
+      }
       if (outcome === 'dead') {
         deps.log.warn({ eventId: job.data.eventId, sinkId: job.data.sinkId }, 'delivery dead-lettered');
         throw new UnrecoverableError('dead-lettered');

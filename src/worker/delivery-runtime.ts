@@ -26,7 +26,7 @@ export async function startDeliveryRuntime(config: Config, db: Db, connection: R
     connection,
     prefix: config.queuePrefix,
     concurrency: d.concurrency,
-    settings: { maxAttempts: d.maxAttempts, backoffBaseMs: d.backoffBaseMs, backoffMaxMs: d.backoffMaxMs, secretKey: d.secretKey },
+    settings: { maxAttempts: d.maxAttempts, backoffBaseMs: d.backoffBaseMs, backoffMaxMs: d.backoffMaxMs, throttleBudgetMs: d.throttleBudgetMs, secretKey: d.secretKey },
     log: log.child({ part: 'delivery' }),
   });
   const sweeper = startOutboxSweeper(db, queue, log.child({ part: 'outbox-sweeper' }), { intervalMs: d.sweepIntervalMs, graceMs: d.sweepGraceMs, maxAttempts: d.maxAttempts });
