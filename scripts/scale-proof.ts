@@ -63,7 +63,6 @@ function spawnMain(name: string, entry: 'web' | 'worker', env: Record<string, st
 }
 
 /** Okta's client: honours 429/503 Retry-After (capped to keep the proof short), bounded attempts. */
-/* eslint-disable @typescript-eslint/no-explicit-any -- the client reads arbitrary SCIM JSON */
 function oktaClient(bases: string[], token: string) {
   let turn = 0;
   const stats = { requests: 0, retried503: 0, retried429: 0, conflicts: 0 };
