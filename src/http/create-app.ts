@@ -11,6 +11,7 @@ import { createHealthRouter } from './routes/health-routes';
 import { createAdminApiRouter } from './admin/admin-api-router';
 import { createPortalRouter } from './routes/portal-router';
 import type { WebOps } from '../ops/web-ops';
+import { throttleStats } from '../ops/throttle-stats';
 
 export interface AppDeps {
   config: Config;
@@ -39,7 +40,13 @@ export function createApp(deps: AppDeps): Koa {
   app.use(scim.allowedMethods());
   const admin = createAdminApiRouter(deps);
   app.use(admin.routes());
-  const portal = createPortalRouter(deps);
+  const throttle = deps.ops?.throttle;
+  const portal = createPortalRouter({
+    ...deps,
+    ...(throttle
+      ? { throttleStats: (directoryId: string) => throttleStats(throttle.redis, { prefix: throttle.prefix, limit: throttle.limits.scimLimit, windowSeconds: throttle.limits.scimWindowSeconds }, directoryId) }
+      : {}),
+  });
   app.use(portal.routes());
   return app;
 }

@@ -90,9 +90,10 @@ async function applyGroupChanges(ctx: WriteContext, current: GroupRow, doc: Scim
   const added = new Set<string>();
   const removed = new Set<string>();
   const note = (kind: 'add' | 'remove', ids: string[]) => {
+    // An add and a remove of the same user in one request cancel out (no event for either).
+    const [undo, record] = kind === 'add' ? [removed, added] : [added, removed];
     for (const id of ids) {
-      if (kind === 'add') (removed.has(id) ? removed.delete(id) : added.add(id));
-      else (added.has(id) ? added.delete(id) : removed.add(id));
+      if (!undo.delete(id)) record.add(id);
     }
   };
   for (const change of changes) {

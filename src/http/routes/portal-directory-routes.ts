@@ -93,7 +93,8 @@ export function registerPortalDirectoryRoutes(router: Router, deps: PortalDeps):
   router.get('/portal/directories/:directoryId', auth, async (ctx) => {
     const directory = await ownedDirectory(ctx, directories);
     const [health, tokens] = await Promise.all([reads.health(directory.id), directories.listTokens(directory.id)]);
-    sendHtml(ctx, directoryPage(frameOf(ctx), { directory, health, tokens, scimUrl: scimBaseUrl(deps.config.publicUrl, directory.id), rotateNonce: newNonce(), noticeCode: noticeParam(ctx) }));
+    const throttle = await deps.throttleStats?.(directory.id).catch(() => undefined);
+    sendHtml(ctx, directoryPage(frameOf(ctx), { directory, health, tokens, throttle, scimUrl: scimBaseUrl(deps.config.publicUrl, directory.id), rotateNonce: newNonce(), noticeCode: noticeParam(ctx) }));
   });
 
   router.post('/portal/directories/:directoryId/rotate', auth, csrf, async (ctx) => {

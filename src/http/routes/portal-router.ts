@@ -1,3 +1,4 @@
+import type { ThrottleStats } from '../../ops/throttle-stats';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Router from '@koa/router';
@@ -16,6 +17,8 @@ export interface PortalDeps {
   config: Config;
   db: Db;
   log: Logger;
+  /** Rate-limit counters of a directory (Redis); absent when the app runs without ops. */
+  throttleStats?: (directoryId: string) => Promise<ThrottleStats>;
 }
 
 const ASSETS_DIR = path.resolve(__dirname, '../../portal/assets');

@@ -1,5 +1,6 @@
 import type { Directory, DirectoryToken } from '../../store/directory-store';
 import type { DirectoryHealth } from '../../store/portal-read-store';
+import type { ThrottleStats } from '../../ops/throttle-stats';
 import { html, timeTag, type SafeHtml } from '../html';
 import { copyField, csrfField, notice, renderPage, statusBadge } from '../layout';
 import { providerGuide } from '../provider-guides';
@@ -35,6 +36,14 @@ export interface DirectoryOverview {
   scimUrl: string;
   rotateNonce: string;
   noticeCode?: string | undefined;
+  /** Rate limiting of this directory's SCIM traffic (429s sent to the provider, which retries them). */
+  throttle?: ThrottleStats | undefined;
+}
+
+function throttleCard(t: ThrottleStats | undefined): SafeHtml {
+  if (!t) return html``;
+  const window = `${t.currentWindowCount.toLocaleString('en-US')} of ${t.limit.toLocaleString('en-US')} requests in the current ${t.windowSeconds} s window`;
+  return html`<div class="card stat"><dt>Throttling</dt><dd>${t.throttledTotal ? html`<span class="stat-number">${t.throttledTotal.toLocaleString('en-US')}</span> <span class="small">requests answered 429 (the provider retries them)</span><span class="small muted block">last ${timeTag(t.lastThrottledAt, 'never')}</span>` : html`<span class="muted">None</span>`}<span class="small muted block">${window}</span></dd></div>`;
 }
 
 /** Status, connection (URL, tokens, rotate/revoke), setup steps, and the danger zone. */
@@ -57,6 +66,7 @@ ${d.status === 'disabled' ? html`<div class="notice notice-warning" role="status
     <div class="card stat"><dt>Last error</dt><dd>${h.lastError ? html`${statusBadge('error', String(h.lastError.status))} <code class="small request">${h.lastError.summary}</code>${h.lastError.detail ? html`<span class="small block">${h.lastError.detail.slice(0, 160)}</span>` : ''}<span class="small muted block">${timeTag(h.lastError.appliedAt)}</span>` : html`<span class="muted">None</span>`}</dd></div>
     <div class="card stat"><dt>Users</dt><dd class="stat-number"><a href="/portal/directories/${d.id}/users">${h.userCount.toLocaleString('en-US')}</a></dd></div>
     <div class="card stat"><dt>Groups</dt><dd class="stat-number"><a href="/portal/directories/${d.id}/groups">${h.groupCount.toLocaleString('en-US')}</a></dd></div>
+    ${throttleCard(v.throttle)}
   </dl>
 </section>
 <div class="two-col">
