@@ -11,4 +11,5 @@ else
   files=$(find test -name '*.test.ts' | sort)
 fi
 # One file at a time: each starts its own web+worker runtime, database and Redis prefix.
-exec node --import tsx --test --test-concurrency=1 --test-reporter=spec $files
+# --test-force-exit: a leaked handle in one file must not hang the whole run (each file still reports its own failures).
+exec node --import tsx --test --test-concurrency=1 --test-force-exit --test-reporter=spec $files

@@ -96,8 +96,11 @@ describe('exactly-once effect (G2): redelivered jobs and Okta retries after 503'
     const created = await scim('POST', '/Users', oktaUser('twice@example.com'));
     assert.equal(created.status, 201);
     const op = await env.db('operations').where({ resource_id: created.body.id }).first();
-    const queue = new Queue<ScimWriteJob>(QUEUE_NAMES.scim, { connection: env.redis.duplicate(), prefix: env.config.queuePrefix });
+    const connection = env.redis.duplicate();
+    const queue = new Queue<ScimWriteJob>(QUEUE_NAMES.scim, { connection, prefix: env.config.queuePrefix });
     try {
+      // The reply is published just before BullMQ marks the job completed: wait for that.
+      await waitFor('the job to complete', async () => ((await queue.getJobState(op.id)) === 'completed' ? true : undefined));
       const job = await queue.getJob(op.id);
       assert.ok(job, 'completed job retained');
       const data = job.data;
@@ -113,6 +116,7 @@ describe('exactly-once effect (G2): redelivered jobs and Okta retries after 503'
       assert.equal((direct.result.body as { id: string }).id, created.body.id);
     } finally {
       await queue.close();
+      connection.disconnect(); // a connection passed in is the caller's to close
     }
     assert.equal((await env.db('users').where({ user_name: 'twice@example.com' })).length, 1);
     assert.equal((await env.db('events').where({ resource_id: created.body.id })).length, 1, 'one user.created event');
