@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../src/config/config';
-import { createLogger } from '../../src/log/logger';
+import { pino } from 'pino';
+import { createLogger, REDACT_PATHS } from '../../src/log/logger';
 import { createDb, type Db } from '../../src/store/db';
 import { dropDatabase, ensureDatabase } from '../../src/store/ensure-database';
 import { startWeb } from '../../src/main/web-runtime';
@@ -71,7 +72,7 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
   await ensureDatabase(databaseUrl);
   const db = createDb(config, 4);
   await db.migrate.latest();
-  const log = createLogger(config.logLevel, 'test');
+  const log = testLogger(config.logLevel);
   const closers: Closer[] = [];
   if (options.workers !== false) closers.push(...(await startWorkers(config, log)).closers);
   if (options.web !== false) closers.unshift(...(await startWeb(config, log, port)).closers);
@@ -107,4 +108,18 @@ async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
     cursor = next;
     if (keys.length) await redis.del(...keys);
   } while (cursor !== '0');
+}
+
+/**
+ * Silent by default (TEST_LOG_LEVEL to print). With TEST_LOG_FILE set, every test
+ * file's runtimes append their logs to that file at level debug, with the production
+ * redaction, so the suite's logs can be inspected and grepped for secrets (docs/security.md).
+ */
+function testLogger(level: string) {
+  const file = process.env['TEST_LOG_FILE'];
+  if (!file) return createLogger(level, 'test');
+  return pino(
+    { name: 'test', level: 'debug', base: { pid: process.pid }, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, timestamp: pino.stdTimeFunctions.isoTime },
+    pino.destination({ dest: file, append: true, sync: true }),
+  );
 }

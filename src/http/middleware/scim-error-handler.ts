@@ -3,12 +3,15 @@ import type { Logger } from 'pino';
 import { ScimError } from '../../scim/scim-error';
 import { ReplyTimeoutError } from '../../queue/scim-dispatcher';
 import { sendScimError } from '../scim-response';
+import { isTransientDbError } from '../../store/pg-errors';
 
 /**
  * Every error under /scim leaves as a SCIM error body (RFC 7644 §3.12). Unknown
- * errors become a 500 that names the request id and nothing internal.
+ * errors become a 500 that names the request id and nothing internal. A lost or
+ * refused PostgreSQL connection (restart, failover) is a 503 with Retry-After, so
+ * Okta retries instead of failing the task (found by `npm run chaos`).
  */
-export function scimErrorHandler(log: Logger): Middleware {
+export function scimErrorHandler(log: Logger, retryAfterSeconds = 5): Middleware {
   return async (ctx, next) => {
     try {
       await next();
@@ -18,6 +21,12 @@ export function scimErrorHandler(log: Logger): Middleware {
       if (error instanceof ReplyTimeoutError) ctx.set('Retry-After', String(error.retryAfterSeconds));
       if (error instanceof ScimError) {
         sendScimError(ctx, error);
+        return;
+      }
+      if (isTransientDbError(error)) {
+        log.warn({ err: { message: error instanceof Error ? error.message.slice(-200) : 'unknown' }, requestId: ctx.state.requestId }, 'database unavailable; answered 503');
+        ctx.set('Retry-After', String(retryAfterSeconds));
+        sendScimError(ctx, new ScimError(503, 'The directory store is temporarily unavailable; retry the request.'));
         return;
       }
       const status = httpStatusOf(error);
