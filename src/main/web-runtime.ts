@@ -27,11 +27,9 @@ export interface WebRuntime {
 export async function startWeb(config: Config, log: Logger, port = config.port): Promise<WebRuntime> {
   const db = createDb(config, config.pgPoolMaxWeb);
   await checkPostgres(db, config.databaseUrl);
-  const producer = createRedis(config, 'producer');
-  const subscriber = createRedis(config, 'subscriber');
-  const probe = createRedis(config, 'subscriber');
-  await checkRedis(probe, config.redisUrl, log);
-  await probe.quit();
+  await checkRedis(config, log);
+  const producer = createRedis(config, 'producer', log);
+  const subscriber = createRedis(config, 'subscriber', log);
 
   const queue = createScimQueue(producer, config.queuePrefix);
   const operations = new OperationStore(db);

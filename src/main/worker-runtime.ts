@@ -16,9 +16,9 @@ export interface WorkerRuntime {
 export async function startWorkers(config: Config, log: Logger): Promise<WorkerRuntime> {
   const db = createDb(config, config.pgPoolMaxWorker);
   await checkPostgres(db, config.databaseUrl);
-  const connection = createRedis(config, 'worker');
-  const publisher = createRedis(config, 'worker');
-  await checkRedis(connection, config.redisUrl, log);
+  await checkRedis(config, log);
+  const connection = createRedis(config, 'worker', log);
+  const publisher = createRedis(config, 'worker', log);
 
   const delivery = await startDeliveryRuntime(config, db, connection, log);
   const scimWorker = startScimWorker({ db, connection, publisher, prefix: config.queuePrefix, concurrency: config.workerConcurrency, log, onEventsCommitted: delivery.onEventsCommitted });

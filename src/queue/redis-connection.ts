@@ -21,8 +21,23 @@ export function redisOptions(config: Pick<Config, 'redisUrl' | 'redisTlsVerify'>
   return { ...common, maxRetriesPerRequest: null };
 }
 
-export function createRedis(config: Pick<Config, 'redisUrl' | 'redisTlsVerify'>, role: RedisRole): Redis {
-  return new Redis(config.redisUrl, redisOptions(config, role));
+/** Logs a connection's errors at most once per interval (a Redis outage must not flood the logs or stderr). */
+export interface RedisErrorSink {
+  warn(obj: object, msg: string): void;
+}
+
+export function createRedis(config: Pick<Config, 'redisUrl' | 'redisTlsVerify'>, role: RedisRole, log?: RedisErrorSink): Redis {
+  const redis = new Redis(config.redisUrl, redisOptions(config, role));
+  let lastReported = 0;
+  // Without a listener ioredis prints every reconnect failure to stderr; readiness and the request path report outages.
+  redis.on('error', (err: Error) => {
+    const now = Date.now();
+    if (log && now - lastReported > 10_000) {
+      lastReported = now;
+      log.warn({ role, err: { message: err.message } }, 'redis connection error (retrying)');
+    }
+  });
+  return redis;
 }
 
 /** Waits until a connection is ready (enableOfflineQueue:false connections reject commands before that). */
