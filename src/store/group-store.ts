@@ -4,6 +4,7 @@ import { groupColumns } from '../scim/group-document';
 import type { StoredResource } from '../scim/render-resource';
 import type { SqlFragment } from './scim-filter-sql';
 import { isUuid } from './organization-store';
+import { pageResources } from './page-resources';
 
 export interface GroupRow {
   id: string;
@@ -107,15 +108,7 @@ export const groupStore = {
     return trx<GroupRow>('groups').whereIn('id', trx('group_members').where({ user_id: userId }).select('group_id'));
   },
 
-  async page(db: Knex, directoryId: string, filter: SqlFragment | undefined, offset: number, limit: number): Promise<{ total: number; rows: GroupRow[] }> {
-    const base = () => {
-      const q = db('groups').where('groups.directory_id', directoryId);
-      if (filter) void q.andWhereRaw(`(${filter.sql})`, filter.bindings as Knex.RawBinding[]);
-      return q;
-    };
-    const [countRow] = await base().count<{ count: number }[]>({ count: '*' });
-    const total = Number(countRow?.count ?? 0);
-    const rows = limit > 0 && offset < total ? await base().orderBy('groups.seq').offset(offset).limit(limit).select<GroupRow[]>('groups.*') : [];
-    return { total, rows };
+  page(db: Knex, directoryId: string, filter: SqlFragment | undefined, offset: number, limit: number): Promise<{ total: number; rows: GroupRow[] }> {
+    return pageResources<GroupRow>(db, 'groups', directoryId, filter, offset, limit);
   },
 };

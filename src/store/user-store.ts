@@ -4,6 +4,7 @@ import { userColumns } from '../scim/user-document';
 import type { StoredResource } from '../scim/render-resource';
 import type { SqlFragment } from './scim-filter-sql';
 import { isUuid } from './organization-store';
+import { pageResources } from './page-resources';
 
 export interface UserRow {
   id: string;
@@ -79,15 +80,7 @@ export const userStore = {
     return new Set(rows.map((r) => r.id));
   },
 
-  async page(db: Knex, directoryId: string, filter: SqlFragment | undefined, offset: number, limit: number): Promise<{ total: number; rows: UserRow[] }> {
-    const base = () => {
-      const q = db('users').where('users.directory_id', directoryId);
-      if (filter) void q.andWhereRaw(`(${filter.sql})`, filter.bindings as Knex.RawBinding[]);
-      return q;
-    };
-    const [countRow] = await base().count<{ count: number }[]>({ count: '*' });
-    const total = Number(countRow?.count ?? 0);
-    const rows = limit > 0 && offset < total ? await base().orderBy('users.seq').offset(offset).limit(limit).select<UserRow[]>('users.*') : [];
-    return { total, rows };
+  page(db: Knex, directoryId: string, filter: SqlFragment | undefined, offset: number, limit: number): Promise<{ total: number; rows: UserRow[] }> {
+    return pageResources<UserRow>(db, 'users', directoryId, filter, offset, limit);
   },
 };

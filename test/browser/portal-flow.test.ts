@@ -6,29 +6,10 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { createTestEnv, type TestEnv } from '../support/test-env';
 import { scimClient } from '../support/scim-client';
 import { ADMIN_KEY, adminClient } from '../admin/admin-client';
+import { GROUP_SCHEMA, PATCH_SCHEMA, oktaUser } from '../support/okta-bodies';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = path.resolve(__dirname, '../../docs/screenshots');
-const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-
-/** Okta's create body (OKTA.md 3; test/http/okta-lifecycle.test.ts), with our own data. */
-function oktaUser(userName: string, given: string, family: string) {
-  return {
-    schemas: [USER_SCHEMA],
-    userName,
-    name: { givenName: given, familyName: family },
-    emails: [{ primary: true, value: userName, type: 'work' }],
-    displayName: `${given} ${family}`,
-    locale: 'en-US',
-    externalId: `00u${Buffer.from(userName).toString('hex').slice(0, 17)}`,
-    groups: [],
-    password: 'xK9!placeholder-Okta',
-    active: true,
-  };
-}
-
 const lookup = (attr: string, value: string) => `?filter=${encodeURIComponent(`${attr} eq "${value}"`)}&startIndex=1&count=100`;
 
 describe('Admin Portal in real Chromium: enable, link, configure Okta, provision, see it, rotate, revoke', () => {

@@ -4,25 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
 import type { Db } from '../../src/store/db';
 
-export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
-export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-export const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-
-/** Okta's create body (OKTA.md 3). */
-export function oktaUser(userName: string, given = 'Jane', family = 'Doe') {
-  return {
-    schemas: [USER_SCHEMA],
-    userName,
-    name: { givenName: given, familyName: family },
-    emails: [{ primary: true, value: userName, type: 'work' }],
-    displayName: `${given} ${family}`,
-    locale: 'en-US',
-    externalId: `00u${Buffer.from(userName).toString('hex').slice(0, 17)}`,
-    groups: [],
-    password: 'xK9!placeholder-Okta',
-    active: true,
-  };
-}
+export { USER_SCHEMA, GROUP_SCHEMA, PATCH_SCHEMA, oktaUser } from '../support/okta-bodies';
 
 /**
  * An independent Standard Webhooks verifier (https://www.standardwebhooks.com):

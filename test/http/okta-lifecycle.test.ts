@@ -2,27 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestEnv, type TestEnv } from '../support/test-env';
 import { scimClient, type ScimClient } from '../support/scim-client';
-
-const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
-
-/** Okta's create body (OKTA.md 3), with our own data. */
-function oktaUser(userName: string, given = 'Jane', family = 'Doe') {
-  return {
-    schemas: [USER_SCHEMA],
-    userName,
-    name: { givenName: given, familyName: family },
-    emails: [{ primary: true, value: userName, type: 'work' }],
-    displayName: `${given} ${family}`,
-    locale: 'en-US',
-    externalId: `00u${Buffer.from(userName).toString('hex').slice(0, 17)}`,
-    groups: [],
-    password: 'xK9!placeholder-Okta',
-    active: true,
-  };
-}
+import { ERROR_SCHEMA, GROUP_SCHEMA, PATCH_SCHEMA, oktaUser } from '../support/okta-bodies';
 
 describe('Okta lifecycle (OKTA.md), through the queued path', () => {
   let env: TestEnv;
