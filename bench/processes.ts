@@ -32,7 +32,9 @@ export function readPeakRss(pid: number | undefined): number {
 export function startService(name: string, script: string, env: Record<string, string>, logDir: string): ServiceProcess {
   const logFile = path.join(logDir, `${name}.log`);
   const out = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  // BENCH_CPU_PROF=1 writes a V8 CPU profile per child into the log directory (profiling, req 2).
+  const prof = process.env['BENCH_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${path.join(logDir, name)}`] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', script], {
     cwd: ROOT,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
     stdio: ['ignore', out, out],

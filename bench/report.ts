@@ -38,6 +38,8 @@ export interface BenchReport {
   bigUsers: number;
   group?: LargeGroupResult;
   lag: string;
+  /** Queue wait and apply time from the operation records of the import. */
+  workerTimings?: string;
   rss: { web: number; worker: number };
   targets: TargetCheck[];
 }
@@ -72,6 +74,7 @@ export function renderReport(r: BenchReport): string {
     lines.push(loadRow('dirsync', run.dirsync, ratio));
     if (run.baseline) lines.push(loadRow('baseline', run.baseline));
   }
+  if (r.workerTimings) lines.push('', `Operation records of the import: ${r.workerTimings}.`);
   lines.push('');
   lines.push('### Steady state (GET+PUT, deactivate+reactivate, group add+remove)');
   lines.push('');

@@ -184,6 +184,18 @@ async function bench(plan: Plan, command: string, w: World): Promise<void> {
       progress(`  baseline ${fmt(b)}  → dirsync at ${((d.rps / b.rps) * 100).toFixed(0)} %`);
       report.importRuns.push({ connections: c, dirsync: d, baseline: b });
     }
+    // Where a write's time goes, from the operation records (queue wait vs. transaction in the worker).
+    const { rows } = await w.pool.query<{ q50: number; q95: number; a50: number; a95: number; n: number }>(
+      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY queue_ms) AS q50, percentile_cont(0.95) WITHIN GROUP (ORDER BY queue_ms) AS q95,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY apply_ms) AS a50, percentile_cont(0.95) WITHIN GROUP (ORDER BY apply_ms) AS a95, count(*)::int AS n
+       FROM operations WHERE directory_id = $1`,
+      [importDir.directory.id],
+    );
+    const t = rows[0];
+    if (t) {
+      report.workerTimings = `${t.n} operations: receive→worker start (queue) p50 ${Number(t.q50).toFixed(0)} ms, p95 ${Number(t.q95).toFixed(0)} ms; worker apply p50 ${Number(t.a50).toFixed(0)} ms, p95 ${Number(t.a95).toFixed(0)} ms`;
+      progress(`  ${report.workerTimings}`);
+    }
     if (lag) {
       const { lag: l, missing, tracked } = await lag.finish();
       report.lag = `p50 ${l.p50.toFixed(0)} ms, p95 ${l.p95.toFixed(0)} ms, max ${l.max.toFixed(0)} ms over ${tracked} sampled creates at 16 connections (${missing} never appeared within 15 s)`;
