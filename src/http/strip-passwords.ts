@@ -9,7 +9,9 @@ export function stripPasswords(body: unknown): unknown {
   const copy: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
     if (key.toLowerCase() === 'password') continue;
-    if (key.toLowerCase() === 'operations' && Array.isArray(value)) copy[key] = value.filter((op) => !isPasswordOp(op)).map(stripPasswordValue);
+    // A password operation becomes an empty path-less replace (a no-op), not nothing: a PatchOp that only
+    // sets the password must still be a valid request (200, nothing stored), not a 400 "Operations is empty".
+    if (key.toLowerCase() === 'operations' && Array.isArray(value)) copy[key] = value.map((op) => (isPasswordOp(op) ? { op: 'replace', value: {} } : stripPasswordValue(op)));
     else copy[key] = value;
   }
   return copy;

@@ -10,6 +10,7 @@ import { PgProxy } from '../../chaos/pg-proxy';
 import { oktaUser, lookupPath } from '../support/okta-bodies';
 import { scimClient } from '../support/scim-client';
 import type { TestEnv } from '../support/test-env';
+import * as testEnvModule from '../support/test-env';
 
 describe('PostgreSQL unavailable under /scim', () => {
   const proxy = new PgProxy('127.0.0.1', 5432);
@@ -17,10 +18,9 @@ describe('PostgreSQL unavailable under /scim', () => {
 
   before(async () => {
     await proxy.start();
-    // test-env reads TEST_PG_URL when it loads: route this file's runtimes through the proxy.
+    // Route this file's runtimes through the proxy (test-env reads TEST_PG_URL at call time).
     process.env['TEST_PG_URL'] = `postgres://postgres@127.0.0.1:${proxy.port}`;
-    const { createTestEnv } = await import('../support/test-env');
-    env = await createTestEnv({ env: { SCIM_RETRY_AFTER_SECONDS: '2' } });
+    env = await testEnvModule.createTestEnv({ env: { SCIM_RETRY_AFTER_SECONDS: '2' } });
   });
   after(async () => {
     await proxy.start().catch(() => undefined);

@@ -56,7 +56,8 @@ export interface TestEnvOptions {
  */
 export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestEnv> {
   const suffix = `${process.pid}_${randomBytes(4).toString('hex')}`;
-  const databaseUrl = `${PG_BASE}/dirsync_test_${suffix}`;
+  // Read at call time too: a test may route its runtimes through a proxy (test/chaos/postgres-outage.test.ts).
+  const databaseUrl = `${process.env['TEST_PG_URL'] ?? PG_BASE}/dirsync_test_${suffix}`;
   const port = await freePort();
   const config = loadConfig({
     NODE_ENV: 'test',
