@@ -62,6 +62,7 @@ function serviceEnv(databaseUrl: string, redisUrl: string, prefix: string, webPo
     WEB_CONCURRENCY: '1',
     LOG_LEVEL: 'debug',
     WORKER_CONCURRENCY: '4',
+    WORKER_LOCK_MS: '5000',
     DELIVERY_CONCURRENCY: '8',
     SCIM_RATE_LIMIT: '0',
     SCIM_REPLY_TIMEOUT_MS: '8000',

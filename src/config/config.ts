@@ -29,6 +29,8 @@ const EnvSchema = z.object({
   QUEUE_PREFIX: z.string().min(1).default('{dirsync}'),
   /** Concurrent jobs per worker process. */
   WORKER_CONCURRENCY: int(1, 256).default(8),
+  /** BullMQ job lock (ms), renewed at half this while a job runs; a job of a SIGKILLed worker is taken over within about twice this (docs/chaos.md). */
+  WORKER_LOCK_MS: int(2000, 600_000).default(30_000),
   /** Web processes per dyno (used by the cluster launcher). */
   WEB_CONCURRENCY: int(1, 64).default(1),
   /** PostgreSQL pool size of a web process. */
@@ -113,6 +115,7 @@ export interface Config {
   readonly redisTlsVerify: boolean;
   readonly queuePrefix: string;
   readonly workerConcurrency: number;
+  readonly workerLockMs: number;
   readonly webConcurrency: number;
   readonly pgPoolMaxWeb: number;
   readonly pgPoolMaxWorker: number;
@@ -202,6 +205,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     redisTlsVerify: e.REDIS_TLS_VERIFY,
     queuePrefix: e.QUEUE_PREFIX,
     workerConcurrency: e.WORKER_CONCURRENCY,
+    workerLockMs: e.WORKER_LOCK_MS,
     webConcurrency: e.WEB_CONCURRENCY,
     pgPoolMaxWeb: e.PG_POOL_MAX_WEB,
     // Each SCIM job and each delivery job holds at most one connection; +2 for the sweeper and reconcile.

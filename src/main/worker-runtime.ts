@@ -21,7 +21,7 @@ export async function startWorkers(config: Config, log: Logger): Promise<WorkerR
   const publisher = createRedis(config, 'worker', log);
 
   const delivery = await startDeliveryRuntime(config, db, connection, log);
-  const scimWorker = startScimWorker({ db, connection, publisher, prefix: config.queuePrefix, concurrency: config.workerConcurrency, log, onEventsCommitted: delivery.onEventsCommitted });
+  const scimWorker = startScimWorker({ db, connection, publisher, prefix: config.queuePrefix, concurrency: config.workerConcurrency, lockMs: config.workerLockMs, log, onEventsCommitted: delivery.onEventsCommitted });
   log.info({ concurrency: config.workerConcurrency }, 'workers started');
 
   const closers: Closer[] = [

@@ -11,6 +11,8 @@ export interface DeliveryWorkerDeps {
   connection: ConnectionOptions;
   prefix: string;
   concurrency: number;
+  /** BullMQ lockDuration and stalledInterval (ms); default BullMQ's 30 s. */
+  lockMs?: number;
   settings: DeliverySettings;
   log: Logger;
 }
@@ -43,6 +45,8 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): Worker<DeliveryJo
       connection: deps.connection,
       prefix: deps.prefix,
       concurrency: deps.concurrency,
+      lockDuration: deps.lockMs ?? 30_000,
+      stalledInterval: deps.lockMs ?? 30_000,
       settings: {
         backoffStrategy: (_attemptsMade: number, _type?: string, err?: Error) => (err instanceof DeliveryRetry ? err.delayMs : deps.settings.backoffBaseMs),
       },

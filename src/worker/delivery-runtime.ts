@@ -26,6 +26,7 @@ export async function startDeliveryRuntime(config: Config, db: Db, connection: R
     connection,
     prefix: config.queuePrefix,
     concurrency: d.concurrency,
+    lockMs: config.workerLockMs,
     settings: { maxAttempts: d.maxAttempts, backoffBaseMs: d.backoffBaseMs, backoffMaxMs: d.backoffMaxMs, throttleBudgetMs: d.throttleBudgetMs, secretKey: d.secretKey },
     log: log.child({ part: 'delivery' }),
   });

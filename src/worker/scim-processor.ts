@@ -15,6 +15,8 @@ export interface ScimWorkerDeps {
   publisher: Redis;
   prefix: string;
   concurrency: number;
+  /** BullMQ lockDuration and stalledInterval (ms); default BullMQ's 30 s. */
+  lockMs?: number;
   log: Logger;
   /** Called after a write committed its events (the delivery issue enqueues them here). */
   onEventsCommitted?: (events: StoredEvent[]) => Promise<void>;
@@ -38,7 +40,7 @@ export function startScimWorker(deps: ScimWorkerDeps): Worker<ScimWriteJob> {
       }
       return { status: applied.result.status, replayed: applied.replayed };
     },
-    { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency, autorun: true },
+    { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency, autorun: true, lockDuration: deps.lockMs ?? 30_000, stalledInterval: deps.lockMs ?? 30_000 },
   );
   worker.on('failed', (job, err) => {
     if (!job) return;
