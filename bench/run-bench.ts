@@ -143,7 +143,7 @@ async function bench(plan: Plan, command: string, w: World): Promise<void> {
     ...pickEnv(['WORKER_CONCURRENCY', 'PG_POOL_MAX_WEB', 'PG_POOL_MAX_WORKER']),
   };
   progress('release: migrations via src/main/release.ts');
-  process.stdout.write((await runToCompletion('src/main/release.ts', env)).replace(/^/gm, '  '));
+  process.stdout.write(`${(await runToCompletion('src/main/release.ts', env)).trimEnd().replace(/^/gm, '  ')}\n`);
 
   const knex = createDb({ databaseUrl: w.dbUrl, databaseSsl: false }, 2);
   w.closeKnex = () => knex.destroy();
