@@ -44,9 +44,9 @@ export const errorResult = (e: ScimError): ScimResult => ({ status: e.status, bo
  */
 export async function applyScimWrite(db: Db, job: ScimWriteJob, attempt: number): Promise<AppliedWrite> {
   const operations = new OperationStore(db);
-  const recorded = await operations.findResult(job.operationId);
-  if (recorded) return { result: recorded, events: [], replayed: true };
-
+  // No "already applied?" query up front: the operation record's primary key, inserted in the
+  // same transaction, rejects a second application (the transaction rolls back and the recorded
+  // result is returned). That saves a round trip on every write; redeliveries are rare.
   const started = Date.now();
   const record = (result: ScimResult, resourceId: string | null) => ({
     id: job.operationId,
