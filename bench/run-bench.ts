@@ -155,6 +155,8 @@ async function bench(plan: Plan, command: string, w: World): Promise<void> {
 
   progress('starting worker and web child processes');
   const worker = startService('worker', 'src/main/worker.ts', env, w.logDir);
+  // BENCH_WORKERS=N starts N-1 more worker processes (scaling experiments; RSS is reported for the first).
+  for (let i = 1; i < Number(process.env['BENCH_WORKERS'] ?? '1'); i++) w.procs.push(startService(`worker${i + 1}`, 'src/main/worker.ts', env, w.logDir));
   const web = startService('web', 'src/main/web.ts', env, w.logDir);
   const baseline = startService('baseline', 'bench/baseline-server.ts', { BASELINE_DATABASE_URL: w.dbUrl, BASELINE_PORT: String(baselinePort), BASELINE_TOKEN: importDir.token }, w.logDir);
   w.procs.push(web, worker, baseline);

@@ -52,6 +52,7 @@ export async function readEventFeed(db: Db, organizationId: string, cursor: Feed
   );
   const rows = result.rows.slice(0, limit);
   const next = { ...cursor };
-  for (const r of rows) next[r.directory_id] = Math.max(next[r.directory_id] ?? 0, r.seq);
+  // Committed events always carry their seq (assigned at commit).
+  for (const r of rows) next[r.directory_id] = Math.max(next[r.directory_id] ?? 0, r.seq ?? 0);
   return { events: rows.map(toStoredEvent), nextCursor: encodeCursor(next), hasMore: result.rows.length > limit };
 }

@@ -33,7 +33,8 @@ export interface StoredEvent extends NewEvent {
   id: string;
   organizationId: string;
   directoryId: string;
-  seq: number;
+  /** Per-directory sequence, in commit order; assigned at commit (null only in the writing transaction). */
+  seq: number | null;
   operationId: string | null;
   occurredAt: Date;
 }

@@ -11,7 +11,7 @@ interface EventRow {
   id: string;
   organization_id: string;
   directory_id: string;
-  seq: number;
+  seq: number | null;
   type: StoredEvent['type'];
   resource_type: StoredEvent['resourceType'];
   resource_id: string;
@@ -36,31 +36,29 @@ export const toStoredEvent = (r: EventRow): StoredEvent => ({
 });
 
 /**
- * Appends events to the outbox inside the caller's transaction. Call it last in
- * the transaction: the sequence row stays locked until commit, so sequence order
- * is commit order within a directory (a cursor never skips an event).
- *
- * One statement takes the sequence numbers and inserts the events: every write
- * of a directory queues on that row lock until the holder commits, so each
- * round trip made while holding it caps the directory's write throughput
- * (docs/benchmarks.md). The upsert also covers a directory without its row.
+ * Appends events to the outbox inside the caller's transaction, in one
+ * statement. Their per-directory `seq` is assigned at COMMIT by a deferred
+ * trigger (migrations/20261128000400_event_seq_at_commit.ts): the directory's
+ * sequence row is locked only for the commit itself, so sequence order is
+ * commit order (a cursor never skips) without queueing the directory's other
+ * writes behind this transaction's round trips. The returned events therefore
+ * carry `seq: null`; every reader after commit sees the number.
  */
 export async function appendEvents(trx: Knex.Transaction, ctx: EventContext, events: NewEvent[]): Promise<StoredEvent[]> {
   if (!events.length) return [];
-  const payload = events.map((e, i) => ({ ord: i + 1, type: e.type, resource_type: e.resourceType, resource_id: e.resourceId, resource_version: e.resourceVersion, data: e.data }));
-  const result = await trx.raw(
-    `WITH seq AS (
-       INSERT INTO event_sequences AS s (directory_id, last_seq) VALUES (?, ?)
-       ON CONFLICT (directory_id) DO UPDATE SET last_seq = s.last_seq + EXCLUDED.last_seq
-       RETURNING last_seq
-     )
-     INSERT INTO events (organization_id, directory_id, seq, type, resource_type, resource_id, resource_version, operation_id, data)
-     SELECT ?, ?, seq.last_seq - ? + e.ord, e.type, e.resource_type, e.resource_id, e.resource_version, ?, e.data
-     FROM seq, jsonb_to_recordset(?::jsonb) AS e(ord int, type text, resource_type text, resource_id uuid, resource_version int, data jsonb)
-     RETURNING *`,
-    [ctx.directoryId, events.length, ctx.organizationId, ctx.directoryId, events.length, ctx.operationId, JSON.stringify(payload)],
-  );
-  const rows = (result as { rows: EventRow[] }).rows;
-  if (rows.length !== events.length) throw new Error(`outbox append wrote ${rows.length} of ${events.length} events`);
-  return rows.sort((a, b) => a.seq - b.seq).map(toStoredEvent);
+  const rows: EventRow[] = await trx('events')
+    .insert(
+      events.map((e) => ({
+        organization_id: ctx.organizationId,
+        directory_id: ctx.directoryId,
+        type: e.type,
+        resource_type: e.resourceType,
+        resource_id: e.resourceId,
+        resource_version: e.resourceVersion,
+        operation_id: ctx.operationId,
+        data: e.data,
+      })),
+    )
+    .returning('*');
+  return rows.map(toStoredEvent);
 }

@@ -28,16 +28,33 @@ export function startScimWorker(deps: ScimWorkerDeps): Worker<ScimWriteJob> {
     QUEUE_NAMES.scim,
     async (job: Job<ScimWriteJob>) => {
       const data = job.data;
+      const started = performance.now();
       const applied = await applyScimWrite(deps.db, data, job.attemptsMade + 1);
+      const appliedAt = performance.now();
       await deps.publisher.publish(data.replyTo, encodeReply({ operationId: data.operationId, result: applied.result }));
-      deps.log.info(
-        { operationId: data.operationId, requestId: data.requestId, directoryId: data.directoryId, job: job.name, status: applied.result.status, replayed: applied.replayed, events: applied.events.length },
-        'scim write applied',
-      );
+      const repliedAt = performance.now();
       if (applied.events.length && deps.onEventsCommitted) {
         // The outbox sweeper re-enqueues anything lost here (G5): a failure must not fail the write.
         await deps.onEventsCommitted(applied.events).catch((err: unknown) => deps.log.warn({ err, operationId: data.operationId }, 'enqueue of deliveries failed; the sweeper will retry'));
       }
+      const ms = (t: number) => Math.round(t * 10) / 10;
+      deps.log.info(
+        {
+          operationId: data.operationId,
+          requestId: data.requestId,
+          directoryId: data.directoryId,
+          job: job.name,
+          status: applied.result.status,
+          replayed: applied.replayed,
+          events: applied.events.length,
+          // Where a job's time goes: waiting in the queue, the transaction, the reply, enqueueing its deliveries.
+          waitMs: Math.max(0, Date.now() - data.receivedAt - Math.round(performance.now() - started)),
+          applyMs: ms(appliedAt - started),
+          replyMs: ms(repliedAt - appliedAt),
+          enqueueMs: ms(performance.now() - repliedAt),
+        },
+        'scim write applied',
+      );
       return { status: applied.result.status, replayed: applied.replayed };
     },
     { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency, autorun: true, lockDuration: deps.lockMs ?? 30_000, stalledInterval: deps.lockMs ?? 30_000 },

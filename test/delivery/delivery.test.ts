@@ -112,7 +112,7 @@ describe('delivery into the app user model and webhooks', () => {
     assert.deepEqual(new Set(events.map((e) => e.type)), new Set(EVENT_TYPES));
     assert.equal(events.filter((e) => e.type.startsWith('directory.')).length, 2);
     for (const e of events) {
-      assert.ok(e.id && e.organizationId === dir.organizationId && e.directoryId === dir.directoryId && e.seq > 0 && e.resourceVersion > 0 && e.occurredAt instanceof Date);
+      assert.ok(e.id && e.organizationId === dir.organizationId && e.directoryId === dir.directoryId && (e.seq ?? 0) > 0 && e.resourceVersion > 0 && e.occurredAt instanceof Date);
       assert.ok(e.data['resource'] || (e.data['group'] && e.data['user']), `${e.type} carries the state after the change`);
     }
     assert.deepEqual(events.map((e) => e.seq), events.map((_, i) => i + 1), 'gapless per-directory sequence');
