@@ -103,6 +103,21 @@ export const groupStore = {
     return out;
   },
 
+  /**
+   * A group's members as SCIM JSON text, built by PostgreSQL (`[{"value","display","$ref"}…]` in a
+   * stable order). A 50,000-member group is then one string in the web process instead of
+   * 150,000 objects and their serialisation (docs/benchmarks.md: web memory).
+   */
+  async membersJson(db: Knex, groupId: string, baseUrl: string): Promise<string> {
+    const result = await db.raw<{ rows: { members: string }[] }>(
+      `SELECT coalesce(json_agg(json_build_object('value', u.id, 'display', u.user_name, '$ref', ? || u.id::text) ORDER BY u.seq), '[]'::json)::text AS members
+         FROM group_members m JOIN users u ON u.id = m.user_id
+        WHERE m.group_id = ?`,
+      [`${baseUrl.replace(/\/+$/, '')}/Users/`, groupId],
+    );
+    return result.rows[0]?.members ?? '[]';
+  },
+
   /** Groups a user belongs to (for a deleted user's membership events). */
   async groupsOfUser(trx: Knex.Transaction, userId: string): Promise<GroupRow[]> {
     return trx<GroupRow>('groups').whereIn('id', trx('group_members').where({ user_id: userId }).select('group_id'));

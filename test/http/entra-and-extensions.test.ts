@@ -95,3 +95,37 @@ describe('Entra shapes and extension attributes', () => {
     assert.equal(byMember.body.totalResults, 0);
   });
 });
+
+describe('a full group read renders members from PostgreSQL exactly like the object path', () => {
+  let env: TestEnv;
+  let scim: ScimClient;
+
+  before(async () => {
+    env = await createTestEnv();
+    const dir = await env.createDirectory();
+    scim = scimClient(dir.scimUrl, dir.token);
+  });
+  after(async () => env.close());
+
+  it('same members, order and $ref with and without projection; tricky names survive', async () => {
+    const ids: string[] = [];
+    for (const name of ['a"quote@example.com', 'b\\back@example.com', 'c]bracket@example.com', 'd€unicode@example.com']) {
+      const r = await scim('POST', '/Users', { schemas: [USER_SCHEMA], userName: name });
+      assert.equal(r.status, 201, r.text);
+      ids.push(r.body.id);
+    }
+    const g = await scim('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'x"members":[] ]', members: ids.map((value) => ({ value })) });
+    assert.equal(g.status, 201, g.text);
+    const full = await scim('GET', `/Groups/${g.body.id}`);
+    assert.equal(full.status, 200);
+    const projected = await scim('GET', `/Groups/${g.body.id}?attributes=displayName,members`);
+    assert.deepEqual(full.body.members, projected.body.members);
+    assert.deepEqual(full.body.members.map((m: { value: string }) => m.value), ids);
+    assert.equal(full.body.members[0].display, 'a"quote@example.com');
+    assert.match(full.body.members[0].$ref, new RegExp(`/Users/${ids[0]}$`));
+    assert.equal(full.body.displayName, 'x"members":[] ]');
+    assert.equal(full.body.meta.resourceType, 'Group');
+    const empty = await scim('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Empty' });
+    assert.deepEqual((await scim('GET', `/Groups/${empty.body.id}`)).body.members, []);
+  });
+});

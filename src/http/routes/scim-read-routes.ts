@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Db } from '../../store/db';
@@ -75,8 +76,24 @@ export function registerScimReadRoutes(router: Router, deps: ScimReadDeps): void
     const q = parseListQuery(ctx.query, deps.config.scim.maxResults);
     const row = await groupStore.find(deps.db, principalOf(ctx).directoryId, ctx.params['id'] ?? '');
     if (!row) throw new ScimError(404, `Group ${JSON.stringify((ctx.params['id'] ?? '').slice(0, 100))} not found`);
-    const members = wantsMembers(q) ? (await groupStore.members(deps.db, [row.id])).get(row.id) : undefined;
-    sendScimResult(ctx, { status: 200, body: renderGroup(toStoredGroup(row), members, renderOptions(deps, ctx, q)), etag: etagFor(row.version) });
+    const opts = renderOptions(deps, ctx, q);
+    if (!wantsMembers(q)) {
+      sendScimResult(ctx, { status: 200, body: renderGroup(toStoredGroup(row), undefined, opts), etag: etagFor(row.version) });
+      return;
+    }
+    if (q.attributes || q.excludedAttributes) {
+      const members = (await groupStore.members(deps.db, [row.id])).get(row.id);
+      sendScimResult(ctx, { status: 200, body: renderGroup(toStoredGroup(row), members, opts), etag: etagFor(row.version) });
+      return;
+    }
+    // The full group: members come from PostgreSQL as JSON text and are spliced in at a placeholder
+    // no client value can produce (JSON.stringify escapes every quote inside strings).
+    const placeholder = `__dirsync_members_${randomUUID()}__`;
+    const shell = JSON.stringify(renderGroup(toStoredGroup(row), [{ value: placeholder }], opts));
+    const members = await groupStore.membersJson(deps.db, row.id, opts.baseUrl);
+    const start = shell.indexOf(`[{"value":"${placeholder}"`);
+    const end = shell.indexOf(']', shell.lastIndexOf(placeholder)) + 1;
+    sendScimResult(ctx, { status: 200, body: shell.slice(0, start) + members + shell.slice(end), etag: etagFor(row.version) });
   });
 }
 
