@@ -87,6 +87,8 @@ const EnvSchema = z.object({
   DELIVERY_SWEEP_INTERVAL_MS: int(100, 3_600_000).default(15_000),
   /** How long an event may wait for its delivery job before the sweeper re-enqueues it (ms). */
   DELIVERY_SWEEP_GRACE_MS: int(0, 3_600_000).default(30_000),
+  /** PostgreSQL schema holding the app user model (app_users, app_groups, app_memberships): point the built-in sink at the app's own schema. Applied by `npm run release`. */
+  APP_MODEL_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case PostgreSQL identifier').default('public'),
   /** Optional key that encrypts webhook secrets at rest (AES-256-GCM over its SHA-256). */
   DELIVERY_SECRET_KEY: z.string().min(16).optional(),
   /** Interval of the scheduled drift reconciliation of every directory (ms). */
@@ -111,6 +113,8 @@ export interface Config {
   readonly publicUrl: string;
   readonly databaseUrl: string;
   readonly databaseSsl: boolean;
+  /** Schema of the app user model tables (docs/app-user-model.md). */
+  readonly appModelSchema: string;
   readonly redisUrl: string;
   readonly redisTlsVerify: boolean;
   readonly queuePrefix: string;
@@ -201,6 +205,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     databaseUrl: e.DATABASE_URL,
     databaseSsl,
+    appModelSchema: e.APP_MODEL_SCHEMA,
     redisUrl: e.REDIS_URL,
     redisTlsVerify: e.REDIS_TLS_VERIFY,
     queuePrefix: e.QUEUE_PREFIX,

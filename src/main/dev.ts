@@ -2,6 +2,7 @@ import { loadConfig } from '../config/config';
 import { createLogger } from '../log/logger';
 import { createDb } from '../store/db';
 import { ensureDatabase } from '../store/ensure-database';
+import { ensureAppModelSchema } from '../store/app-model-schema';
 import { checkPostgres } from './preflight';
 import { startWeb } from './web-runtime';
 import { startWorkers } from './worker-runtime';
@@ -20,9 +21,10 @@ runMain('start', async () => {
   const { config, generatedAdminKey } = withDevelopmentAdminKey(loadConfig());
   const log = createLogger(config.logLevel, 'dev');
   await ensureDatabase(config.databaseUrl);
-  const migrator = createDb(config, 2);
+  const migrator = createDb(config, 2, { forMigrations: true });
   await checkPostgres(migrator, config.databaseUrl);
   await migrator.migrate.latest();
+  await ensureAppModelSchema(migrator, config.appModelSchema);
   await migrator.destroy();
 
   const workers = await startWorkers(config, log.child({ proc: 'worker' }));

@@ -90,32 +90,17 @@ export const groupStore = {
     return rows.map((r) => r.user_id);
   },
 
-  /** Members with their userName as `display`, in a stable order. */
+  /** Members with their userName as `display`, in a stable order (by user id, as full group reads stream them). */
   async members(db: Knex | Knex.Transaction, groupIds: string[]): Promise<Map<string, MemberRef[]>> {
     const out = new Map<string, MemberRef[]>(groupIds.map((id) => [id, []]));
     if (!groupIds.length) return out;
     const rows: { group_id: string; user_id: string; user_name: string }[] = await db('group_members as m')
       .join('users as u', 'u.id', 'm.user_id')
       .whereIn('m.group_id', groupIds)
-      .orderBy([{ column: 'm.group_id' }, { column: 'u.seq' }])
+      .orderBy([{ column: 'm.group_id' }, { column: 'm.user_id' }])
       .select('m.group_id', 'm.user_id', 'u.user_name');
     for (const r of rows) out.get(r.group_id)?.push({ value: r.user_id, display: r.user_name });
     return out;
-  },
-
-  /**
-   * A group's members as SCIM JSON text, built by PostgreSQL (`[{"value","display","$ref"}…]` in a
-   * stable order). A 50,000-member group is then one string in the web process instead of
-   * 150,000 objects and their serialisation (docs/benchmarks.md: web memory).
-   */
-  async membersJson(db: Knex, groupId: string, baseUrl: string): Promise<string> {
-    const result = await db.raw<{ rows: { members: string }[] }>(
-      `SELECT coalesce(json_agg(json_build_object('value', u.id, 'display', u.user_name, '$ref', ? || u.id::text) ORDER BY u.seq), '[]'::json)::text AS members
-         FROM group_members m JOIN users u ON u.id = m.user_id
-        WHERE m.group_id = ?`,
-      [`${baseUrl.replace(/\/+$/, '')}/Users/`, groupId],
-    );
-    return result.rows[0]?.members ?? '[]';
   },
 
   /** Groups a user belongs to (for a deleted user's membership events). */

@@ -120,11 +120,26 @@ describe('a full group read renders members from PostgreSQL exactly like the obj
     assert.equal(full.status, 200);
     const projected = await scim('GET', `/Groups/${g.body.id}?attributes=displayName,members`);
     assert.deepEqual(full.body.members, projected.body.members);
-    assert.deepEqual(full.body.members.map((m: { value: string }) => m.value), ids);
-    assert.equal(full.body.members[0].display, 'a"quote@example.com');
-    assert.match(full.body.members[0].$ref, new RegExp(`/Users/${ids[0]}$`));
+    assert.deepEqual(full.body.members.map((m: { value: string }) => m.value), [...ids].sort());
+    const quoted = full.body.members.find((m: { value: string }) => m.value === ids[0]);
+    assert.equal(quoted.display, 'a"quote@example.com');
+    assert.match(quoted.$ref, new RegExp(`/Users/${ids[0]}$`));
+    assert.equal(full.headers.get('etag'), full.body.meta.version);
+    assert.match(full.headers.get('content-type') ?? '', /application\/scim\+json/);
     assert.equal(full.body.displayName, 'x"members":[] ]');
     assert.equal(full.body.meta.resourceType, 'Group');
+    // Past several 5,000-member pages (seeded by SQL): every member once, in order.
+    const dirRow = await env.db('groups').where({ id: g.body.id }).first('directory_id');
+    await env.db.raw(
+      `WITH u AS (INSERT INTO users (directory_id, user_name, doc) SELECT ?, 'bulk' || i || '@example.com', jsonb_build_object('userName', 'bulk' || i || '@example.com') FROM generate_series(1, 12000) i RETURNING id)
+       INSERT INTO group_members (directory_id, group_id, user_id) SELECT ?, ?, id FROM u`,
+      [dirRow.directory_id, dirRow.directory_id, g.body.id],
+    );
+    const big = await scim('GET', `/Groups/${g.body.id}`);
+    const values = big.body.members.map((m: { value: string }) => m.value);
+    assert.equal(values.length, 12004);
+    assert.equal(new Set(values).size, 12004);
+    assert.deepEqual(values, [...values].sort());
     const empty = await scim('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Empty' });
     assert.deepEqual((await scim('GET', `/Groups/${empty.body.id}`)).body.members, []);
   });

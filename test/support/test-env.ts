@@ -5,6 +5,7 @@ import { loadConfig, type Config } from '../../src/config/config';
 import { pino } from 'pino';
 import { createLogger, REDACT_PATHS } from '../../src/log/logger';
 import { createDb, type Db } from '../../src/store/db';
+import { ensureAppModelSchema } from '../../src/store/app-model-schema';
 import { dropDatabase, ensureDatabase } from '../../src/store/ensure-database';
 import { startWeb } from '../../src/main/web-runtime';
 import { startWorkers } from '../../src/main/worker-runtime';
@@ -71,8 +72,12 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
     ...options.env,
   });
   await ensureDatabase(databaseUrl);
+  // Migrate as `npm run release` does: a plain connection, then the app model's schema.
+  const migrator = createDb(config, 2, { forMigrations: true });
+  await migrator.migrate.latest();
+  await ensureAppModelSchema(migrator, config.appModelSchema);
+  await migrator.destroy();
   const db = createDb(config, 4);
-  await db.migrate.latest();
   const log = testLogger(config.logLevel);
   const closers: Closer[] = [];
   if (options.workers !== false) closers.push(...(await startWorkers(config, log)).closers);

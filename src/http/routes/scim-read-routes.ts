@@ -11,7 +11,8 @@ import { renderGroup, renderUser, etagFor, type RenderOptions } from '../../scim
 import { userStore, toStoredUser } from '../../store/user-store';
 import { groupStore, toStoredGroup } from '../../store/group-store';
 import { parseListQuery, type ListQuery } from '../list-query';
-import { sendScimResult } from '../scim-response';
+import { SCIM_CONTENT_TYPE, sendScimResult } from '../scim-response';
+import { streamGroupWithMembers } from '../group-members-stream';
 import type { DirectoryPrincipal } from '../../store/directory-store';
 
 export interface ScimReadDeps {
@@ -86,14 +87,16 @@ export function registerScimReadRoutes(router: Router, deps: ScimReadDeps): void
       sendScimResult(ctx, { status: 200, body: renderGroup(toStoredGroup(row), members, opts), etag: etagFor(row.version) });
       return;
     }
-    // The full group: members come from PostgreSQL as JSON text and are spliced in at a placeholder
-    // no client value can produce (JSON.stringify escapes every quote inside strings).
+    // The full group: members are streamed page by page (a 50k-member group is never whole in memory),
+    // spliced in at a placeholder no client value can produce (JSON.stringify escapes quotes in strings).
     const placeholder = `__dirsync_members_${randomUUID()}__`;
     const shell = JSON.stringify(renderGroup(toStoredGroup(row), [{ value: placeholder }], opts));
-    const members = await groupStore.membersJson(deps.db, row.id, opts.baseUrl);
     const start = shell.indexOf(`[{"value":"${placeholder}"`);
     const end = shell.indexOf(']', shell.lastIndexOf(placeholder)) + 1;
-    sendScimResult(ctx, { status: 200, body: shell.slice(0, start) + members + shell.slice(end), etag: etagFor(row.version) });
+    ctx.status = 200;
+    ctx.type = SCIM_CONTENT_TYPE;
+    ctx.set('ETag', etagFor(row.version));
+    ctx.body = streamGroupWithMembers(deps.db, row.id, opts.baseUrl, shell.slice(0, start), shell.slice(end));
   });
 }
 
