@@ -1,22 +1,12 @@
 /** Okta's request shapes (OKTA.md), with bench data. */
+import { oktaUser } from '../test/support/okta-bodies';
 export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 export const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
-/** Okta's create body (OKTA.md 3): always with groups [] and a placeholder password. */
+/** Okta's create body (OKTA.md 3): the same shape the tests send (test/support/okta-bodies.ts). */
 export function oktaCreateBody(userName: string, given = 'Bench', family = 'User'): Record<string, unknown> {
-  return {
-    schemas: [USER_SCHEMA],
-    userName,
-    name: { givenName: given, familyName: family },
-    emails: [{ primary: true, value: userName, type: 'work' }],
-    displayName: `${given} ${family}`,
-    locale: 'en-US',
-    externalId: `00u${Buffer.from(userName).toString('hex').slice(-17)}`,
-    groups: [],
-    password: 'xK9!placeholder-Okta',
-    active: true,
-  };
+  return oktaUser(userName, given, family);
 }
 
 /** The assign lookup exactly as Okta encodes it (OKTA.md 2). */

@@ -13,7 +13,8 @@ export function oktaUser(userName: string, given = 'Jane', family = 'Doe') {
     emails: [{ primary: true, value: userName, type: 'work' }],
     displayName: `${given} ${family}`,
     locale: 'en-US',
-    externalId: `00u${Buffer.from(userName).toString('hex').slice(0, 17)}`,
+    // Okta ids are 20 characters; the tail of the hex keeps them distinct for names sharing a prefix.
+    externalId: `00u${Buffer.from(userName).toString('hex').slice(-17)}`,
     groups: [],
     password: 'xK9!placeholder-Okta',
     active: true,
