@@ -58,13 +58,13 @@ const EnvSchema = z.object({
   /** Serve /metrics without Basic auth (only on a private network). */
   METRICS_PUBLIC: boolish.default(false),
   /** Authenticated SCIM requests a directory may make per window (all web processes together); 0 disables the limit. */
-  SCIM_RATE_LIMIT: int(0, 1_000_000).default(1200),
+  SCIM_RATE_LIMIT: int(0, 1_000_000).default(60_000),
   /** Window of SCIM_RATE_LIMIT (seconds). */
   SCIM_RATE_LIMIT_WINDOW_SECONDS: int(1, 3600).default(60),
   /** Failed SCIM authentications a client IP may make per window before it gets 429; 0 disables. */
-  SCIM_AUTH_FAILURE_LIMIT: int(0, 1_000_000).default(30),
+  SCIM_AUTH_FAILURE_LIMIT: int(0, 1_000_000).default(300),
   /** Window of SCIM_AUTH_FAILURE_LIMIT (seconds). */
-  SCIM_AUTH_FAILURE_WINDOW_SECONDS: int(1, 86_400).default(300),
+  SCIM_AUTH_FAILURE_WINDOW_SECONDS: int(1, 86_400).default(60),
   /** PEM certificate file for direct TLS (deployments without a TLS-terminating router); needs TLS_KEY. */
   TLS_CERT: z.string().optional(),
   /** PEM private key file for direct TLS; needs TLS_CERT. */
