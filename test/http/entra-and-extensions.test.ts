@@ -96,7 +96,7 @@ describe('Entra shapes and extension attributes', () => {
   });
 });
 
-describe('a full group read renders members from PostgreSQL exactly like the object path', () => {
+describe('a full group read streams its members exactly like the object path renders them', () => {
   let env: TestEnv;
   let scim: ScimClient;
 
