@@ -1,6 +1,6 @@
 import type { Prng } from './prng';
 import type { DirectoryModel } from './fuzz-model';
-import { HOSTILE_STRINGS, hostileValue, mutate, nested } from './hostile-values';
+import { HOSTILE_STRINGS, hostileValue, mutate } from './hostile-values';
 
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';

@@ -2,7 +2,7 @@
 export interface ScimResponse {
   status: number;
   headers: Headers;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
+  body: any; // tests read arbitrary JSON
   text: string;
 }
 
