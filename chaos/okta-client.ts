@@ -4,6 +4,7 @@
  * Retry-After (capped so a run stays short), and so is a connection error; attempts
  * and total time per request are bounded.
  */
+import { oktaHeaders } from '../test/support/okta-bodies';
 export interface OktaResponse {
   status: number;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the workload reads arbitrary SCIM JSON
@@ -42,12 +43,7 @@ export function oktaClient(scimUrl: string, token: string, opts: { maxAttempts?:
       try {
         res = await fetch(`${scimUrl}${pathAndQuery}`, {
           method,
-          headers: {
-            Accept: 'application/scim+json',
-            'User-Agent': 'Okta SCIM Client 1.0.0',
-            Authorization: `Bearer ${token}`,
-            ...(method === 'GET' ? {} : { 'Content-Type': 'application/scim+json; charset=utf-8' }),
-          },
+          headers: oktaHeaders(token, method),
           ...(payload === undefined ? {} : { body: payload }),
           signal: AbortSignal.timeout(40_000),
         });

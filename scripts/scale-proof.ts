@@ -21,6 +21,7 @@ import { createDb, type Db } from '../src/store/db';
 import { dropDatabase, ensureDatabase } from '../src/store/ensure-database';
 import { OrganizationStore } from '../src/store/organization-store';
 import { DirectoryStore } from '../src/store/directory-store';
+import { oktaHeaders } from '../test/support/okta-bodies';
 
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const USERS = num('SCALE_USERS', 2000);
@@ -76,12 +77,7 @@ function oktaClient(bases: string[], token: string) {
       try {
         const res = await fetch(`${base}${pathAndQuery}`, {
           method,
-          headers: {
-            Accept: 'application/scim+json',
-            'User-Agent': 'Okta SCIM Client 1.0.0',
-            Authorization: `Bearer ${token}`,
-            ...(method === 'GET' ? {} : { 'Content-Type': 'application/scim+json; charset=utf-8' }),
-          },
+          headers: oktaHeaders(token, method),
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
           signal: AbortSignal.timeout(40_000),
         });

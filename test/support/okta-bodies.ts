@@ -30,3 +30,13 @@ export const oktaGroup = (displayName: string, memberIds: string[] = []) => ({
 export const patch = (...Operations: unknown[]) => ({ schemas: [PATCH_SCHEMA], Operations });
 
 export const lookupPath = (userName: string) => `/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}&startIndex=1&count=100`;
+
+/** The headers Okta's SCIM client sends (OKTA.md): writes, DELETE included, carry the SCIM Content-Type. */
+export function oktaHeaders(token: string, method: string): Record<string, string> {
+  return {
+    Accept: 'application/scim+json',
+    'User-Agent': 'Okta SCIM Client 1.0.0',
+    Authorization: `Bearer ${token}`,
+    ...(method === 'GET' ? {} : { 'Content-Type': 'application/scim+json; charset=utf-8' }),
+  };
+}

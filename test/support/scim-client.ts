@@ -1,3 +1,5 @@
+import { oktaHeaders } from './okta-bodies';
+
 /** A small SCIM client that sends exactly what Okta sends (OKTA.md headers). */
 export interface ScimResponse {
   status: number;
@@ -14,14 +16,7 @@ export function scimClient(scimUrl: string, token: string): ScimClient {
   return async (method, path, body, headers = {}) => {
     const res = await fetch(`${scimUrl}${path}`, {
       method,
-      headers: {
-        Accept: 'application/scim+json',
-        'User-Agent': 'Okta SCIM Client 1.0.0',
-        Authorization: `Bearer ${token}`,
-        // Okta sends this Content-Type on writes, DELETE included (with no body).
-        ...(method === 'GET' ? {} : { 'Content-Type': 'application/scim+json; charset=utf-8' }),
-        ...headers,
-      },
+      headers: { ...oktaHeaders(token, method), ...headers },
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
     const text = await res.text();
