@@ -1,6 +1,7 @@
 import type { Config } from '../config/config';
 import { loadConfig } from '../config/config';
 import { createDb, type Db } from '../store/db';
+import { OrganizationStore, type Organization } from '../store/organization-store';
 import { checkPostgres } from '../main/preflight';
 
 /** Lazily opened resources of one CLI invocation; closed when the command ends. */
@@ -30,4 +31,14 @@ export class CliError extends Error {}
 
 export function print(json: boolean, value: unknown, human: () => string): void {
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
+}
+
+/** How a command runs: with a context that is closed afterwards and errors printed cleanly (src/cli/main.ts). */
+export type Run = (fn: (ctx: CliContext) => Promise<void>) => Promise<void>;
+
+/** The organization named by id or (case-insensitive) name, or a CliError that says how to find it. */
+export async function findOrganization(ctx: CliContext, idOrName: string): Promise<Organization> {
+  const org = await new OrganizationStore(await ctx.db()).find(idOrName);
+  if (!org) throw new CliError(`No organization "${idOrName}" (give its id or exact name; see list-organizations). Nothing was changed.`);
+  return org;
 }

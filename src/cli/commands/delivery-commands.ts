@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { CliError, print, type CliContext } from '../cli-context';
-import { OrganizationStore } from '../../store/organization-store';
+import { CliError, findOrganization, print, type Run } from '../cli-context';
 import { DirectoryStore } from '../../store/directory-store';
 import { SinkStore } from '../../store/sink-store';
 import { DeliveryStore } from '../../store/delivery-store';
@@ -11,14 +10,6 @@ import { recomputeRoles } from '../../delivery/app-model-roles';
 import { addWebhookSink, replayDeadLetters, DeliveryAdminError } from '../../delivery/delivery-admin';
 import { runReconcile } from '../../delivery/run-reconcile';
 import { presentSink } from '../../http/admin/delivery-routes';
-
-type Run = (fn: (ctx: CliContext) => Promise<void>) => Promise<void>;
-
-async function findOrganization(ctx: CliContext, idOrName: string) {
-  const org = await new OrganizationStore(await ctx.db()).find(idOrName);
-  if (!org) throw new CliError(`No organization "${idOrName}" (give its id or exact name; see list-organizations).`);
-  return org;
-}
 
 /** app-users, sinks, role mappings, dead letters and replay, drift reconciliation. */
 export function registerDeliveryCommands(program: Command, run: Run): void {

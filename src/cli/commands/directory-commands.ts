@@ -1,16 +1,8 @@
 import type { Command } from 'commander';
-import { CliError, print, type CliContext } from '../cli-context';
+import { CliError, findOrganization, print, type Run } from '../cli-context';
 import { OrganizationStore } from '../../store/organization-store';
 import { DirectoryStore, PROVIDERS, type Provider } from '../../store/directory-store';
 import { scimBaseUrl } from '../../http/routes/scim-read-routes';
-
-type Run = (fn: (ctx: CliContext) => Promise<void>) => Promise<void>;
-
-async function findOrganization(ctx: CliContext, idOrName: string) {
-  const org = await new OrganizationStore(await ctx.db()).find(idOrName);
-  if (!org) throw new CliError(`No organization "${idOrName}" (give its id or exact name; see list-organizations). Nothing was created.`);
-  return org;
-}
 
 /** create-organization, create-directory, rotate-token, revoke-tokens, list-directories. */
 export function registerDirectoryCommands(program: Command, run: Run): void {

@@ -1,15 +1,7 @@
 import type { Command } from 'commander';
-import { CliError, print, type CliContext } from '../cli-context';
-import { OrganizationStore, type Organization } from '../../store/organization-store';
+import { CliError, findOrganization, print, type Run } from '../cli-context';
+import { OrganizationStore } from '../../store/organization-store';
 import { issuePortalLink } from '../../portal/portal-link';
-
-type Run = (fn: (ctx: CliContext) => Promise<void>) => Promise<void>;
-
-async function findOrganization(ctx: CliContext, idOrName: string): Promise<Organization> {
-  const org = await new OrganizationStore(await ctx.db()).find(idOrName);
-  if (!org) throw new CliError(`No organization "${idOrName}" (give its id or exact name; see list-organizations).`);
-  return org;
-}
 
 /** enable-directory-sync, disable-directory-sync, portal-link. */
 export function registerOrganizationCommands(program: Command, run: Run): void {
