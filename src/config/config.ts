@@ -39,6 +39,8 @@ const EnvSchema = z.object({
   PG_POOL_MAX_WORKER: int(1, 500).optional(),
   /** How long the receiver waits for the worker's result before answering 503 + Retry-After (ms). Keep under Heroku's 30 s router limit. */
   SCIM_REPLY_TIMEOUT_MS: int(100, 28_000).default(20_000),
+  /** How long a web process trusts its cached copy of a directory's tokens without a change notification (ms); revocations arrive by notification within milliseconds, this is the backstop. */
+  AUTH_CACHE_TTL_MS: int(0, 600_000).default(5000),
   /** Retry-After seconds sent with 503 and 429. */
   SCIM_RETRY_AFTER_SECONDS: int(1, 3600).default(5),
   /** Largest SCIM request body accepted (bytes); larger → 413. */
@@ -130,6 +132,7 @@ export interface Config {
     readonly maxJsonDepth: number;
     readonly maxResults: number;
     readonly maxPatchOperations: number;
+    readonly authCacheTtlMs: number;
   };
   readonly logLevel: Env['LOG_LEVEL'];
   readonly adminApiKey: string | undefined;
@@ -222,6 +225,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxJsonDepth: e.SCIM_MAX_JSON_DEPTH,
       maxResults: e.SCIM_MAX_RESULTS,
       maxPatchOperations: e.SCIM_MAX_PATCH_OPERATIONS,
+      authCacheTtlMs: e.AUTH_CACHE_TTL_MS,
     }),
     logLevel: e.LOG_LEVEL,
     adminApiKey: e.ADMIN_API_KEY,

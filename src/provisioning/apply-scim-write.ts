@@ -8,6 +8,7 @@ import type { WriteContext, WriteOutcome } from './write-context';
 import { createUser, deleteUser, patchUser, replaceUser } from './user-commands';
 import { createGroup, deleteGroup, patchGroup, replaceGroup } from './group-commands';
 import { isUniqueViolation } from '../store/pg-errors';
+import { createUserFast, updateUserFast, type FastWrite } from './user-fast-writes';
 
 export interface AppliedWrite {
   result: ScimResult;
@@ -64,6 +65,9 @@ export async function applyScimWrite(db: Db, job: ScimWriteJob, attempt: number)
   });
 
   try {
+    // The hot writes (Okta's import and profile updates) are one prepared statement each.
+    const fast = await fastPath(db, job, attempt, started);
+    if (fast) return { result: fast.result, events: fast.events, replayed: false };
     return await db.transaction(async (trx) => {
       const ctx: WriteContext = { trx, directoryId: job.directoryId, organizationId: job.organizationId, operationId: job.operationId, baseUrl: job.baseUrl };
       const outcome = await route(ctx, job);
@@ -89,6 +93,13 @@ export async function applyScimWrite(db: Db, job: ScimWriteJob, attempt: number)
     });
     return { result: stored, events: [], replayed: stored !== result };
   }
+}
+
+function fastPath(db: Db, job: ScimWriteJob, attempt: number, started: number): Promise<FastWrite | undefined> {
+  if (job.resourceType !== 'User') return Promise.resolve(undefined);
+  if (job.method === 'POST') return createUserFast(db, job, attempt, started);
+  if (job.method === 'PUT' || job.method === 'PATCH') return updateUserFast(db, job, attempt, started);
+  return Promise.resolve(undefined);
 }
 
 /** SCIM errors, and the unique-index race of two concurrent renames to one userName, become results. */
