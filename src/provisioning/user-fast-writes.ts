@@ -20,6 +20,8 @@ export interface FastWrite {
 }
 
 const TAKEN = 'A user with this userName already exists in this directory';
+/** The 409 of a taken userName, built once (an Error per write would cost a stack trace each). */
+const CONFLICT: ScimResult = Object.freeze({ status: 409, body: scimErrorBody(new ScimError(409, TAKEN, 'uniqueness')) });
 
 /** Compare-and-set attempts before a write falls back to the locking transaction. */
 const CAS_ATTEMPTS = 5;
@@ -59,7 +61,7 @@ export async function createUserFast(db: Db, job: ScimWriteJob, attempt: number,
   const now = new Date();
   const body = renderUser({ id, doc, version: 1, createdAt: now, updatedAt: now }, { baseUrl: job.baseUrl });
   const created: ScimResult = { status: 201, body, location: `${job.baseUrl}/Users/${id}`, etag: etagFor(1) };
-  const conflict: ScimResult = { status: 409, body: scimErrorBody(new ScimError(409, TAKEN, 'uniqueness')) };
+  const conflict = CONFLICT;
   const outcome = await createUserWithOperation(db, { id, columns: columnsOf(doc), now, op: operationFields(job, attempt, started), created, conflict, conflictDetail: TAKEN });
   if (!outcome.created) return { result: conflict, events: [] };
   return { result: created, events: userEvent(job, outcome.eventId, 'user.created', id, 1, body, now) };
