@@ -1,7 +1,7 @@
 import { isPlainObject } from '../deep-equal';
 import { valueEqualities } from '../filter/evaluate-filter';
 import { parseFilter } from '../filter/parse-filter';
-import { ENTERPRISE_USER_SCHEMA, PATCH_OP_SCHEMA } from '../schema-urns';
+import { ENTERPRISE_USER_SCHEMA } from '../schema-urns';
 import { findKey } from './json-keys';
 import { normaliseManager } from './manager-value';
 
@@ -11,8 +11,9 @@ const MANAGER_PATH = `${ENTERPRISE_USER_SCHEMA}:manager`.toLowerCase();
 const MANAGER_VALUE_PATH = `${MANAGER_PATH}.value`;
 
 /**
- * Lenient forms of a PATCH body that are safe for every provider:
- * - `schemas` missing: the PatchOp URN is assumed (the endpoint and method say what it is).
+ * Lenient forms of a PATCH body that are safe for every provider. (A PATCH without
+ * the PatchOp URN in `schemas` stays a 400: no provider is known to omit it, and
+ * test/http/scim-bad-input.test.ts pins that contract.)
  * - `manager` set from a plain string id (Entra ID: `{"op":"Add"|"Replace","path":
  *   "…enterprise:2.0:User:manager","value":"<id>"}`) becomes the RFC form: the old
  *   manager is removed and `{"value": id}` added, so no stale `displayName` survives.
@@ -25,11 +26,6 @@ const MANAGER_VALUE_PATH = `${MANAGER_PATH}.value`;
 export function normalisePatchBody(body: unknown, resourceType: 'User' | 'Group'): unknown {
   if (!isPlainObject(body)) return body;
   const out: Record<string, unknown> = { ...body };
-  const schemasKey = findKey(out, 'schemas');
-  if (schemasKey === undefined || out[schemasKey] === null) {
-    if (schemasKey !== undefined) delete out[schemasKey];
-    out['schemas'] = [PATCH_OP_SCHEMA];
-  }
   const opsKey = findKey(out, 'Operations');
   const ops = opsKey === undefined ? undefined : out[opsKey];
   if (opsKey === undefined || !Array.isArray(ops)) return out;
