@@ -99,3 +99,15 @@ describe('provider quirks keyed by provider', () => {
     });
   }
 });
+
+describe('provider quirks never turn a "__proto__" key into a prototype', () => {
+  for (const provider of ['onelogin', 'okta'] as const) {
+    it(provider, () => {
+      const body = JSON.parse('{"schemas":["urn:scim:schemas:core:2.0"],"userName":"u","__proto__":{"polluted":"x"}}') as Record<string, unknown>;
+      const out = normaliseProviderRequest({ provider, method: 'POST', resourceType: 'User', body }) as Record<string, unknown>;
+      assert.equal(Object.getPrototypeOf(out), Object.prototype);
+      assert.deepEqual(Object.getOwnPropertyDescriptor(out, '__proto__')?.value, { polluted: 'x' });
+      assert.equal((out as { polluted?: unknown }).polluted, undefined);
+    });
+  }
+});

@@ -1,4 +1,5 @@
 import { isPlainObject } from '../deep-equal';
+import { setOwn } from './json-keys';
 
 /**
  * Drops blank strings ("" or whitespace only) from a POST/PUT body, recursively:
@@ -24,11 +25,11 @@ function pruneObject(obj: Record<string, unknown>, top: boolean): Record<string,
   for (const [key, value] of Object.entries(obj)) {
     // `schemas` is protocol, not data: never touched.
     if (top && key.toLowerCase() === 'schemas') {
-      out[key] = value;
+      setOwn(out, key, value);
       continue;
     }
     const pruned = prune(value);
-    if (pruned !== undefined) out[key] = pruned;
+    if (pruned !== undefined) setOwn(out, key, pruned);
   }
   return Object.keys(out).length > 0 || top ? out : undefined;
 }

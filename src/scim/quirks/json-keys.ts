@@ -12,3 +12,11 @@ export function getKey(obj: Record<string, unknown>, name: string): unknown {
 }
 
 export const asObject = (v: unknown): Record<string, unknown> | undefined => (isPlainObject(v) ? v : undefined);
+
+/**
+ * Sets an own property. `obj[key] = v` with key "__proto__" (a valid JSON key) would
+ * replace the object's prototype instead of keeping the key as data.
+ */
+export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}

@@ -1,7 +1,7 @@
 import { USER_SCHEMA_DEFINITION } from '../attribute-definitions';
 import { isPlainObject } from '../deep-equal';
 import { ENTERPRISE_USER_SCHEMA } from '../schema-urns';
-import { findKey } from './json-keys';
+import { findKey, setOwn } from './json-keys';
 import { normaliseManager } from './manager-value';
 import { canonicalUrn, coreUrn } from './schema-urns';
 
@@ -23,7 +23,7 @@ export function normaliseResourceBody(body: unknown, resourceType: 'User' | 'Gro
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
     const canonical = key.toLowerCase().startsWith('urn:') ? canonicalUrn(key, resourceType) : undefined;
-    out[canonical ?? key] = value;
+    setOwn(out, canonical ?? key, value);
   }
   const schemasKey = findKey(out, 'schemas');
   const schemas = schemasKey === undefined ? undefined : out[schemasKey];
