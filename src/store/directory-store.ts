@@ -31,6 +31,8 @@ export interface DirectoryPrincipal {
   directoryId: string;
   organizationId: string;
   tokenId: string;
+  /** The directory's identity provider: keys the provider-specific request normalisation (src/scim/quirks). */
+  provider: Provider;
 }
 
 interface DirectoryRow {
@@ -59,6 +61,7 @@ const DUMMY_HASH = hashToken('dsk_no-such-token');
 /** A directory's live tokens as the principal cache keeps them. */
 export interface DirectoryAuthEntry {
   organizationId: string;
+  provider: Provider;
   tokens: { id: string; hash: Buffer; expiresAt: number | null }[];
 }
 
@@ -72,7 +75,7 @@ export function matchToken(directoryId: string, entry: DirectoryAuthEntry | null
   let match: DirectoryPrincipal | undefined;
   for (const t of candidates) {
     const live = t.expiresAt === null || t.expiresAt > now;
-    if (hashesEqual(presented, t.hash) && t.id && live && entry) match = { directoryId, organizationId: entry.organizationId, tokenId: t.id };
+    if (hashesEqual(presented, t.hash) && t.id && live && entry) match = { directoryId, organizationId: entry.organizationId, tokenId: t.id, provider: entry.provider };
   }
   return match;
 }
@@ -191,17 +194,17 @@ export class DirectoryStore {
    */
   async loadAuthEntry(directoryId: string): Promise<DirectoryAuthEntry | null> {
     if (!isUuid(directoryId)) return null;
-    const rows: { token_id: string | null; token_hash: Buffer | null; expires_at: Date | null; organization_id: string }[] = await this.db('directories as d')
+    const rows: { token_id: string | null; token_hash: Buffer | null; expires_at: Date | null; organization_id: string; provider: Provider }[] = await this.db('directories as d')
       .join('organizations as o', 'o.id', 'd.organization_id')
       .leftJoin('directory_tokens as t', (j) => void j.on('t.directory_id', 'd.id').andOnNull('t.revoked_at'))
       .where('d.id', directoryId)
       .andWhere('d.status', 'active')
       .andWhere('o.directory_sync_enabled', true)
-      .select('t.id as token_id', 't.token_hash', 't.expires_at', 'd.organization_id');
+      .select('t.id as token_id', 't.token_hash', 't.expires_at', 'd.organization_id', 'd.provider');
     const first = rows[0];
     if (!first) return null;
     const tokens = rows.flatMap((r) => (r.token_id && r.token_hash ? [{ id: r.token_id, hash: r.token_hash, expiresAt: r.expires_at ? r.expires_at.getTime() : null }] : []));
-    return { organizationId: first.organization_id, tokens };
+    return { organizationId: first.organization_id, provider: first.provider, tokens };
   }
 
   /**
