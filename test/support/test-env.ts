@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
+import type Koa from 'koa';
 import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../src/config/config';
 import { pino } from 'pino';
@@ -38,6 +39,8 @@ export interface TestEnv {
   db: Db;
   baseUrl: string;
   redis: Redis;
+  /** The web process's Koa app (undefined when the web process is not started). */
+  app: Koa | undefined;
   createDirectory(opts?: { provider?: Provider; enabled?: boolean; orgName?: string }): Promise<TestDirectory>;
   close(): Promise<void>;
 }
@@ -81,7 +84,12 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
   const log = testLogger(config.logLevel);
   const closers: Closer[] = [];
   if (options.workers !== false) closers.push(...(await startWorkers(config, log)).closers);
-  if (options.web !== false) closers.unshift(...(await startWeb(config, log, port)).closers);
+  let app: Koa | undefined;
+  if (options.web !== false) {
+    const web = await startWeb(config, log, port);
+    app = web.app;
+    closers.unshift(...web.closers);
+  }
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 3 });
 
   let orgCounter = 0;
@@ -90,6 +98,7 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
     db,
     baseUrl: config.publicUrl,
     redis,
+    app,
     async createDirectory(opts = {}) {
       const org = await new OrganizationStore(db).create(opts.orgName ?? `Org ${++orgCounter} ${suffix}`, opts.enabled ?? true);
       const { directory, token } = await new DirectoryStore(db).create(org.id, opts.provider ?? 'okta');

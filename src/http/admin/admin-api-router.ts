@@ -18,7 +18,7 @@ export type AdminRouteRegistrar = (router: Router, deps: AdminApiDeps) => void;
 
 /** The app-owner API under /api/v1: JSON in and out, Bearer ADMIN_API_KEY. */
 export function createAdminApiRouter(deps: AdminApiDeps): Router {
-  const router = new Router({ prefix: '/api/v1' });
+  const router = new Router({ prefix: '/api/v1', sensitive: true, strict: true });
   router.use(jsonErrorHandler(deps.log));
   router.use(adminAuth(deps.config.adminApiKey));
   router.use(bodyParser({ enableTypes: ['json'], jsonLimit: '256kb', encoding: 'utf-8' }));
