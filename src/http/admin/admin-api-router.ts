@@ -5,6 +5,7 @@ import type { Config } from '../../config/config';
 import type { Db } from '../../store/db';
 import { adminAuth } from './admin-auth';
 import { jsonErrorHandler } from './json-error-handler';
+import { storableInput } from './storable-input';
 import { ADMIN_ROUTE_REGISTRARS } from './admin-routes';
 
 export interface AdminApiDeps {
@@ -22,6 +23,7 @@ export function createAdminApiRouter(deps: AdminApiDeps): Router {
   router.use(jsonErrorHandler(deps.log));
   router.use(adminAuth(deps.config.adminApiKey));
   router.use(bodyParser({ enableTypes: ['json'], jsonLimit: '256kb', encoding: 'utf-8' }));
+  router.use(storableInput());
   for (const register of ADMIN_ROUTE_REGISTRARS) register(router, deps);
   router.all('/{*rest}', (ctx) => {
     ctx.status = 404;
