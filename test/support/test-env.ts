@@ -14,6 +14,10 @@ import type { Closer } from '../../src/main/shutdown';
 import { OrganizationStore } from '../../src/store/organization-store';
 import { DirectoryStore, type Provider } from '../../src/store/directory-store';
 
+// Test receivers listen on 127.0.0.1: the development switch lets webhooks reach loopback (and nothing else private).
+// Set in process.env too: the connect-time check of a webhook reads it from there (src/delivery/webhook-sink.ts).
+process.env['WEBHOOK_ALLOW_LOOPBACK'] ??= 'true';
+
 const PG_BASE = process.env['TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432';
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
@@ -72,6 +76,7 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
     QUEUE_PREFIX: `{dstest-${suffix}}`,
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
     WORKER_CONCURRENCY: '4',
+    WEBHOOK_ALLOW_LOOPBACK: process.env['WEBHOOK_ALLOW_LOOPBACK'] ?? 'true',
     ...options.env,
   });
   await ensureDatabase(databaseUrl);
