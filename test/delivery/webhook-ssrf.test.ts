@@ -9,7 +9,8 @@ import { sendWebhook } from '../../src/delivery/webhook-sink';
 import { PermanentDeliveryError, RetryableDeliveryError } from '../../src/delivery/delivery-errors';
 import type { Resolver } from '../../src/delivery/pinned-lookup';
 import type { StoredEvent } from '../../src/events/event-types';
-import { freePort } from '../support/test-env';
+import { createTestEnv, freePort } from '../support/test-env';
+import { ADMIN_KEY, adminClient } from '../admin/admin-client';
 
 const STRICT = { allowLoopback: false };
 const DEV = { allowLoopback: true };
@@ -138,8 +139,6 @@ describe('webhook destinations: public unicast only, checked at registration and
 
 describe('admin API: a sink at a private or metadata address is refused at registration', () => {
   it('400 for each, and no sink row', async () => {
-    const { createTestEnv } = await import('../support/test-env');
-    const { ADMIN_KEY, adminClient } = await import('../admin/admin-client');
     const env = await createTestEnv({ workers: false, env: { ADMIN_API_KEY: ADMIN_KEY } });
     try {
       const dir = await env.createDirectory();

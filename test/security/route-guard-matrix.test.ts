@@ -12,6 +12,7 @@ import { mountedRouters } from '../../src/http/create-app';
 import { issuePortalLink } from '../../src/portal/portal-link';
 import { createOpsQueues } from '../../src/ops/ops-queues';
 import { nonCanonicalReason } from '../../src/http/middleware/canonical-path';
+import { spellingVariants } from '../support/path-spellings';
 
 /** Routes anyone may call on their canonical path (their variants must still be 404). */
 const PUBLIC_ROUTES = new Set(['GET /healthz', 'GET /readyz', 'GET /portal/assets/:file', 'ALL /portal', 'GET /portal/enter', 'POST /portal/enter', 'POST /portal/logout']);
@@ -36,35 +37,6 @@ function routesOf(routers: readonly Router[]): RouteCase[] {
     }
   }
   return out;
-}
-
-/** Every spelling of a path an attacker may try: case, slashes, dot segments, percent-encoding. */
-export function spellingVariants(path: string): string[] {
-  const segments = path.split('/').slice(1);
-  const join = (segs: string[]) => `/${segs.join('/')}`;
-  const variants = new Set<string>([path.toUpperCase(), `${path}/`, `/${path}`, `${path}//`]);
-  segments.forEach((segment, i) => {
-    if (/[a-z]/.test(segment)) {
-      variants.add(join(segments.map((s, j) => (j === i ? s.toUpperCase() : s))));
-      variants.add(join(segments.map((s, j) => (j === i ? s[0]!.toUpperCase() + s.slice(1) : s))));
-    }
-    if (/^[A-Za-z]/.test(segment)) {
-      const encoded = `%${segment.charCodeAt(0).toString(16)}${segment.slice(1)}`;
-      variants.add(join(segments.map((s, j) => (j === i ? encoded : s))));
-      variants.add(join(segments.map((s, j) => (j === i ? `%${segment.charCodeAt(0).toString(16).toUpperCase()}${segment.slice(1)}` : s))));
-    }
-    const before = segments.slice(0, i + 1);
-    const rest = segments.slice(i + 1);
-    variants.add(join([...before, '.', ...rest]));
-    variants.add(join([...before, '%2e', ...rest]));
-    variants.add(join([...before, 'x', '..', ...rest]));
-    variants.add(join([...before, 'x', '%2E%2E', ...rest]));
-    variants.add(join([...before, '', ...rest]));
-    if (i < segments.length - 1) variants.add(`${join(before)}\\${rest.join('/')}`);
-    if (i < segments.length - 1) variants.add(`${join(before)}%2F${rest.join('/')}`);
-  });
-  variants.delete(path);
-  return [...variants];
 }
 
 describe('route-guard matrix: every registered route, every spelling, no credentials or another tenant’s', () => {

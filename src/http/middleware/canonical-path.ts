@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import { ERROR_SCHEMA } from '../../scim/scim-error';
+import { messagePage } from '../../portal/pages/message-pages';
 
 /**
  * The fixed prefixes of the guarded areas, exactly as the routers and the ops
@@ -55,7 +56,13 @@ export function canonicalPath(): Middleware {
     if (reason === undefined) return next();
     ctx.status = 404;
     ctx.set('Cache-Control', 'no-store');
-    if (ctx.path.toLowerCase().startsWith('/scim')) {
+    const lower = ctx.path.toLowerCase();
+    if (lower.startsWith('/portal')) {
+      ctx.type = 'html';
+      ctx.body = messagePage('Page not found', 'There is nothing at this address in the Admin Portal.');
+      return;
+    }
+    if (lower.startsWith('/scim')) {
       ctx.type = 'application/scim+json';
       ctx.body = { schemas: [ERROR_SCHEMA], status: '404', detail: 'No such SCIM endpoint (paths are case-sensitive and must be canonical)' };
       return;
