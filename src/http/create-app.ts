@@ -59,7 +59,8 @@ export function createApp(deps: AppDeps): Koa {
   const [health, scim, admin, portal] = routers as [Router, Router, Router, Router];
   app.use(health.routes());
   app.use(scim.routes());
-  app.use(scim.allowedMethods());
+  // No allowedMethods(): it reads ctx.matched of every router and would answer OPTIONS on any portal
+  // path with a 200 after the portal's own 404; each router's catch-all answers unknown methods itself.
   app.use(admin.routes());
   app.use(portal.routes());
   ROUTERS.set(app, routers);
