@@ -109,7 +109,7 @@ describe('route-guard matrix: every registered route, every spelling, no credent
   });
 
   it('refuses every non-canonical spelling before any router or guard', () => {
-    for (const path of ['/API/v1/organizations', '/Api/v1', '/api/V1/organizations', '/api/v1/', '/api//v1/organizations', '/%61pi/v1/organizations', '/api/v1/./organizations', '/api/v1/x/../organizations', '/SCIM/v2/x/Users', '/Portal', '/OPS/queues', '/METRICS', '/scim/v2/x/Users/']) {
+    for (const path of ['/API/v1/organizations', '/Api/v1', '/api/V1/organizations', '/api/v1/', '/api//v1/organizations', '/%61pi/v1/organizations', '/api/v1/./organizations', '/api/v1/x/../organizations', '/SCIM/v2/x/Users', '/Portal', '/OPS/queues', '/ops/QUEUES/api', '/METRICS', '/scim/v2/x/Users/']) {
       assert.ok(nonCanonicalReason(path), path);
     }
     for (const path of ['/', '/api/v1/organizations', '/scim/v2/abc/Users', '/scim/v2/abc/Schemas/urn%3Aietf%3Aparams%3Ascim%3Aschemas%3Acore%3A2.0%3AUser', '/portal/enter', '/metrics', '/healthz']) {

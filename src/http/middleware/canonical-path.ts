@@ -7,7 +7,7 @@ import { messagePage } from '../../portal/pages/message-pages';
  * middleware match them. A request whose path is any other spelling of one of
  * them is refused here, so no later guard can be skipped by spelling.
  */
-export const GUARDED_PREFIXES = ['/api/v1', '/scim/v2', '/portal', '/ops', '/metrics'] as const;
+export const GUARDED_PREFIXES = ['/api/v1', '/scim/v2', '/portal', '/ops/queues', '/ops', '/metrics'] as const;
 
 const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
 
