@@ -1,5 +1,6 @@
 import { DestinationRefused, allowedAddresses, type Resolver } from './pinned-lookup';
-import { bareHost } from './webhook-address-policy';
+import net from 'node:net';
+import { addressRefusal, bareHost } from './webhook-address-policy';
 
 export interface WebhookUrlOptions {
   /** WEBHOOK_ALLOW_LOOPBACK (development and tests only). */
@@ -24,7 +25,8 @@ export async function checkWebhookUrl(raw: string, env: 'development' | 'product
   if (url.username || url.password) return 'url must not contain credentials';
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'url must use https';
   const host = bareHost(url);
-  const loopbackName = host === 'localhost' || host === '::1' || host.startsWith('127.');
+  // Loopback: `localhost`, or an IP literal that only the development switch allows (not a name like 127.example.com).
+  const loopbackName = host === 'localhost' || (net.isIP(host) !== 0 && addressRefusal(host, { allowLoopback: true }) === undefined && addressRefusal(host, { allowLoopback: false }) !== undefined);
   if (url.protocol === 'http:' && (env === 'production' || !options.allowLoopback || !loopbackName)) return 'url must use https';
   try {
     await allowedAddresses(host, options);

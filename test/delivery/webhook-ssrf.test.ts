@@ -90,6 +90,7 @@ describe('webhook destinations: public unicast only, checked at registration and
     assert.match((await checkWebhookUrl(`http://127.0.0.1:${port}/hook`, 'production', DEV)) ?? '', /https/, 'never http in production');
     assert.match((await checkWebhookUrl(`http://127.0.0.1:${port}/hook`, 'development', STRICT)) ?? '', /https/);
     assert.match((await checkWebhookUrl('https://user:pw@public.example.com/', 'production', { ...STRICT, resolve: resolver })) ?? '', /credentials/);
+    assert.match((await checkWebhookUrl('http://127.public.example.com/', 'development', { ...DEV, resolve: async () => [{ address: '93.184.216.34', family: 4 }] })) ?? '', /https/, 'http only to loopback literals');
   });
 
   it('DNS rebinding: the name that passed registration is resolved again at connect time, and the socket uses the checked address', async () => {
