@@ -1,4 +1,5 @@
 import http from 'node:http';
+import type Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config';
 import { createDb, migrationsCurrent, type Db } from '../store/db';
@@ -21,6 +22,8 @@ import { ReplayMarkerIndex } from '../queue/replay-marker-index';
 
 export interface WebRuntime {
   server: http.Server;
+  /** The Koa app (its routers are listed by mountedRouters, for the route-guard matrix test). */
+  app: Koa;
   port: number;
   db: Db;
   closers: Closer[];
@@ -96,5 +99,5 @@ export async function startWeb(config: Config, log: Logger, port = config.port):
     { name: 'change listener', close: () => { clearInterval(markerRefresh); return listener.close(); } },
     { name: 'postgres', close: () => db.destroy() },
   ];
-  return { server, port: boundPort, db, closers };
+  return { server, app, port: boundPort, db, closers };
 }
