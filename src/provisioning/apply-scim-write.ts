@@ -9,6 +9,7 @@ import { createUser, deleteUser, patchUser, replaceUser } from './user-commands'
 import { createGroup, deleteGroup, patchGroup, replaceGroup } from './group-commands';
 import { isUniqueViolation } from '../store/pg-errors';
 import { createUserFast, updateUserFast, type FastWrite } from './user-fast-writes';
+import { patchGroupFast } from './group-fast-writes';
 import { GROUP_NAME_INDEX, duplicateGroupName } from './group-name-conflict';
 
 export interface AppliedWrite {
@@ -97,7 +98,7 @@ export async function applyScimWrite(db: Db, job: ScimWriteJob, attempt: number)
 }
 
 function fastPath(db: Db, job: ScimWriteJob, attempt: number, started: number): Promise<FastWrite | undefined> {
-  if (job.resourceType !== 'User') return Promise.resolve(undefined);
+  if (job.resourceType === 'Group') return job.method === 'PATCH' ? patchGroupFast(db, job, attempt, started) : Promise.resolve(undefined);
   if (job.method === 'POST') return createUserFast(db, job, attempt, started);
   if (job.method === 'PUT' || job.method === 'PATCH') return updateUserFast(db, job, attempt, started);
   return Promise.resolve(undefined);

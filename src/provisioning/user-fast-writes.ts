@@ -8,9 +8,10 @@ import { parseUserInput, userColumns, type ScimDoc } from '../scim/user-document
 import { parsePatchRequest } from '../scim/patch/parse-patch';
 import { applyUserPatch } from '../scim/patch/apply-patch';
 import { renderUser, etagFor } from '../scim/render-resource';
-import { createUserWithOperation, readUser, recordOperation, updateUserWithOperation, type OperationFields, type UserWriteColumns } from '../store/user-writes';
+import { createUserWithOperation, readUser, recordOperation, updateUserWithOperation, type UserWriteColumns } from '../store/user-writes';
 import { isUuid } from '../store/organization-store';
 import { checkIfMatch, notFound } from './write-context';
+import { operationFields } from './operation-fields';
 import { unwrap } from './unwrap';
 
 /** What a fast write returns to applyScimWrite (same shape as the transactional path). */
@@ -31,19 +32,6 @@ function columnsOf(doc: ScimDoc): UserWriteColumns {
   return { userName: c.userName, externalId: c.externalId, displayName: c.displayName, active: c.active, primaryEmail: c.primaryEmail, doc };
 }
 
-function operationFields(job: ScimWriteJob, attempt: number, started: number): OperationFields {
-  return {
-    operationId: job.operationId,
-    directoryId: job.directoryId,
-    organizationId: job.organizationId,
-    requestId: job.requestId,
-    method: job.method,
-    summary: job.summary,
-    receivedAt: new Date(job.receivedAt),
-    queueMs: Math.max(0, started - job.receivedAt),
-    attempts: attempt,
-  };
-}
 
 function userEvent(job: ScimWriteJob, id: string | null, type: EventType, resourceId: string, version: number, resource: ScimDoc, at: Date): StoredEvent[] {
   if (!id) return [];
