@@ -63,6 +63,19 @@ export async function deliverEvent(db: Db, key: DeliveryKey, settings: DeliveryS
 }
 
 /**
+ * Records the first failed attempt of a delivery the drain tried without a row
+ * (docs/delivery.md: delivered-ness is the cursor, rows exist only for failures).
+ * Returns 'dead' (permanent failure), or throws DeliveryRetry / DeliveryThrottled
+ * with the delay recorded in PostgreSQL.
+ */
+export async function recordFirstFailure(db: Db, key: DeliveryKey, settings: DeliverySettings, occurredAt: Date, err: unknown): Promise<DeliveryOutcome> {
+  const store = new DeliveryStore(db);
+  const row = await db.transaction((trx) => store.lock(trx, key));
+  if (err instanceof RetryableDeliveryError && err.retryAfterMs !== undefined) return throttled(store, key, settings, row.attempts, occurredAt, err, err.retryAfterMs);
+  return failed(store, key, settings, row.attempts + 1, err);
+}
+
+/**
  * 429/503 with Retry-After: the receiver is alive and asked us to wait. That is not a
  * failed attempt (a receiver rate-limiting for minutes would otherwise end in dead
  * letters): the attempt count stays, the wait is honoured, and only a time budget

@@ -33,7 +33,7 @@ export interface StoredEvent extends NewEvent {
   id: string;
   organizationId: string;
   directoryId: string;
-  /** Per-directory sequence, in commit order; assigned at commit (null only in the writing transaction). */
+  /** Per-directory sequence, gap-free, in version order per resource; assigned shortly after commit by the outbox sequencer (null until then). */
   seq: number | null;
   operationId: string | null;
   occurredAt: Date;

@@ -1,0 +1,302 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Db } from '../store/db';
+import type { StoredEvent } from '../events/event-types';
+import { DeliveryCursorStore, type CursorKey } from '../store/delivery-cursor-store';
+import { SinkStore, type SinkWithSecret } from '../store/sink-store';
+import { deliverEvent, type DeliverySettings } from './deliver-event';
+import { DeliveryRetry, DeliveryThrottled } from './delivery-errors';
+import { sequenceDirectory } from './outbox-sequencer';
+import { drainAppModel, type DrainResult } from './drain-app-model';
+import { drainWebhook } from './drain-webhook';
+
+export interface OutboxDrainerOptions {
+  settings: DeliverySettings;
+  /** Backstop poll interval (ms): finds work of other processes, the web process, and after restarts. */
+  pollMs: number;
+  /** How long a directory marked dirty waits before its drain, so commits coalesce into batches (ms). */
+  coalesceMs?: number;
+  /** Events per app-model transaction. */
+  batchSize?: number;
+  /** Events per webhook batch (posted one by one, in order). */
+  webhookBatchSize?: number;
+  /** Drains (sequencer, app model, webhook) running at once in this process. */
+  concurrency: number;
+  log: Logger;
+}
+
+/** Totals since start, for tests and the benchmark notes. */
+export interface DrainerCounters {
+  sequenced: number;
+  delivered: number;
+  batches: number;
+  statements: number;
+}
+
+const SINK_CACHE_MS = 2000;
+
+/**
+ * The outbox drainer of a worker process (docs/delivery.md). Nothing per event
+ * reaches PostgreSQL or Redis from the write path: `onEventsCommitted` only marks
+ * the directory dirty in memory; a timer `coalesceMs` later sequences the
+ * directory's committed events (outbox-sequencer.ts) and drains each enabled
+ * sink's cursor in batches. A poll every `pollMs` finds what this process was not
+ * told about (other processes, the web process's directory events, work left over
+ * by a restart): PostgreSQL is the only source of truth, Redis is not used.
+ *
+ * Memory is bounded by directories × sinks: a set of dirty directory ids, one
+ * running flag and one retry timer per (sink, directory).
+ */
+export class OutboxDrainer {
+  readonly counters: DrainerCounters = { sequenced: 0, delivered: 0, batches: 0, statements: 0 };
+  private readonly owner = randomUUID();
+  private readonly cursors: DeliveryCursorStore;
+  private readonly sinkStore: SinkStore;
+  private readonly dirty = new Map<string, string>();
+  private readonly running = new Set<string>();
+  private readonly again = new Set<string>();
+  private readonly retryTimers = new Map<string, NodeJS.Timeout>();
+  private readonly backoff = new Map<string, number>();
+  private readonly sinkCache = new Map<string, { at: number; sinks: Promise<SinkWithSecret[]> }>();
+  private readonly ensured = new Set<string>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly waiters: (() => void)[] = [];
+  private slotsFree: number;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly pollTimer: NodeJS.Timeout;
+  private polling: Promise<void> | undefined;
+  private stopped = false;
+  private readonly coalesceMs: number;
+  private readonly batchSize: number;
+  private readonly webhookBatchSize: number;
+
+  constructor(
+    private readonly db: Db,
+    private readonly opts: OutboxDrainerOptions,
+  ) {
+    this.cursors = new DeliveryCursorStore(db);
+    this.sinkStore = new SinkStore(db);
+    this.slotsFree = Math.max(1, opts.concurrency);
+    this.coalesceMs = opts.coalesceMs ?? 20;
+    this.batchSize = opts.batchSize ?? 500;
+    this.webhookBatchSize = opts.webhookBatchSize ?? 100;
+    this.pollTimer = setInterval(() => void this.pollNow().catch(() => undefined), opts.pollMs);
+    this.pollTimer.unref();
+  }
+
+  /** The scim worker's hook: no I/O, only marks the directories dirty. */
+  readonly onEventsCommitted = (events: StoredEvent[]): Promise<void> => {
+    for (const e of events) this.markDirty(e.directoryId, e.organizationId);
+    return Promise.resolve();
+  };
+
+  markDirty(directoryId: string, organizationId: string, delayMs = this.coalesceMs): void {
+    if (this.stopped) return;
+    if (delayMs > this.coalesceMs) {
+      // A later look at one directory: its own timer, so other directories keep their pace.
+      const key = `later:${directoryId}`;
+      if (!this.retryTimers.has(key)) this.setRetryTimer(key, delayMs, () => this.markDirty(directoryId, organizationId));
+      return;
+    }
+    this.dirty.set(directoryId, organizationId);
+    this.scheduleFlush(delayMs);
+  }
+
+  /** One backstop pass now (also what tests call instead of waiting for the timer). */
+  pollNow(): Promise<void> {
+    this.polling ??= this.poll().finally(() => (this.polling = undefined));
+    return this.polling;
+  }
+
+  /** Resolves when nothing is dirty or running (tests, benchmarks). */
+  async idle(): Promise<void> {
+    while (this.dirty.size || this.running.size || this.inFlight.size || this.flushTimer) {
+      await Promise.allSettled([...this.inFlight]);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  async close(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.pollTimer);
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    for (const t of this.retryTimers.values()) clearTimeout(t);
+    this.retryTimers.clear();
+    await this.polling?.catch(() => undefined);
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async poll(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      await this.sinkStore.ensureBuiltIn();
+      for (const w of await this.cursors.directoriesWithWork(10_000)) this.dirty.set(w.directoryId, w.organizationId);
+      if (this.dirty.size) this.scheduleFlush(0);
+      const replays = await this.cursors.dueReplays(100);
+      if (replays.length) this.track(this.runReplays(replays));
+    } catch (err) {
+      this.opts.log.warn({ err: { message: errorMessage(err) } }, 'outbox poll failed; the next poll retries');
+    }
+  }
+
+  private scheduleFlush(delayMs: number): void {
+    if (this.stopped || this.flushTimer) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flush();
+    }, delayMs);
+  }
+
+  private flush(): void {
+    const batch = [...this.dirty];
+    this.dirty.clear();
+    for (const [directoryId, organizationId] of batch) this.runExclusive(`seq:${directoryId}`, () => this.drainDirectory(directoryId, organizationId));
+  }
+
+  /** Runs `task` unless one with the same key runs; then it runs again once that one ends. */
+  private runExclusive(key: string, task: () => Promise<void>): void {
+    if (this.stopped) return;
+    if (this.running.has(key)) {
+      this.again.add(key);
+      return;
+    }
+    this.running.add(key);
+    this.track(
+      task()
+        .catch((err: unknown) => this.opts.log.warn({ err: { message: errorMessage(err) }, key }, 'outbox drain failed; retrying'))
+        .finally(() => {
+          this.running.delete(key);
+          if (this.again.delete(key)) this.runExclusive(key, task);
+        }),
+    );
+  }
+
+  private track(p: Promise<void>): void {
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p));
+  }
+
+  private async slot<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.slotsFree > 0) this.slotsFree--;
+    else await new Promise<void>((r) => this.waiters.push(r));
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiters.shift();
+      if (next) next();
+      else this.slotsFree++;
+    }
+  }
+
+  private async drainDirectory(directoryId: string, organizationId: string): Promise<void> {
+    const key = `dir:${directoryId}`;
+    let remaining = false;
+    try {
+      for (;;) {
+        const r = await this.slot(() => sequenceDirectory(this.db, directoryId));
+        this.counters.sequenced += r.sequenced;
+        this.counters.statements += 4;
+        if (r.busy) {
+          remaining = true;
+          break;
+        }
+        if (r.sequenced < 5000) {
+          remaining = r.remaining;
+          break;
+        }
+      }
+    } catch (err) {
+      this.retryLater(key, directoryId, organizationId, err);
+      return;
+    }
+    if (remaining) {
+      // Events of transactions still in flight (or held for version order): look again
+      // soon, backing off while a long transaction holds the xmin horizon back.
+      const wait = Math.min(this.opts.pollMs, (this.backoff.get(key) ?? 10) * 2);
+      this.backoff.set(key, wait);
+      this.markDirty(directoryId, organizationId, wait);
+    } else {
+      this.backoff.delete(key);
+    }
+    for (const sink of await this.sinksOf(organizationId)) {
+      const cursor: CursorKey = { sinkId: sink.id, directoryId, organizationId };
+      this.runExclusive(`sink:${sink.id}:${directoryId}`, () => this.drainSink(sink, cursor));
+    }
+  }
+
+  private async drainSink(sink: SinkWithSecret, cursor: CursorKey): Promise<void> {
+    const key = `sink:${sink.id}:${cursor.directoryId}`;
+    for (;;) {
+      let r: DrainResult;
+      try {
+        r = await this.slot(() =>
+          sink.kind === 'app_model'
+            ? drainAppModel(this.db, cursor, sink.deliverFrom, this.opts.settings, this.batchSize)
+            : drainWebhook(this.db, cursor, sink, this.opts.settings, this.webhookBatchSize, this.owner),
+        );
+      } catch (err) {
+        this.retryLater(key, cursor.directoryId, cursor.organizationId, err);
+        return;
+      }
+      this.counters.batches++;
+      this.counters.delivered += r.passed;
+      this.counters.statements += r.statements;
+      if (r.retryAt !== undefined) {
+        this.setRetryTimer(key, Math.max(0, r.retryAt - Date.now()), () => this.markDirty(cursor.directoryId, cursor.organizationId, 0));
+        return;
+      }
+      // Another process holds the cursor: it may stop before our events, so look again shortly.
+      if (r.busy) return this.markDirty(cursor.directoryId, cursor.organizationId, Math.max(this.coalesceMs, 50));
+      if (!r.more || this.stopped) return;
+    }
+  }
+
+  private retryLater(key: string, directoryId: string, organizationId: string, err: unknown): void {
+    this.opts.log.warn({ err: { message: errorMessage(err) }, directoryId }, 'outbox drain failed; retrying');
+    const wait = Math.min(this.opts.pollMs, (this.backoff.get(key) ?? 50) * 2);
+    this.backoff.set(key, wait);
+    this.setRetryTimer(key, wait, () => this.markDirty(directoryId, organizationId, 0));
+  }
+
+  private setRetryTimer(key: string, delayMs: number, fire: () => void): void {
+    if (this.stopped) return;
+    const old = this.retryTimers.get(key);
+    if (old) clearTimeout(old);
+    const t = setTimeout(() => {
+      this.retryTimers.delete(key);
+      fire();
+    }, delayMs);
+    t.unref();
+    this.retryTimers.set(key, t);
+  }
+
+  private async sinksOf(organizationId: string): Promise<SinkWithSecret[]> {
+    const cached = this.sinkCache.get(organizationId);
+    if (cached && Date.now() - cached.at < SINK_CACHE_MS) return cached.sinks;
+    // The built-in sink of a new organization exists before its first drain.
+    const sinks = (this.ensured.has(organizationId) ? Promise.resolve() : this.sinkStore.ensureBuiltIn(organizationId).then(() => void this.ensured.add(organizationId))).then(() => this.sinkStore.enabledWithSecrets(organizationId));
+    this.sinkCache.set(organizationId, { at: Date.now(), sinks });
+    try {
+      return await sinks;
+    } catch (err) {
+      this.sinkCache.delete(organizationId);
+      throw err;
+    }
+  }
+
+  /** Replayed dead letters (behind their cursor): delivered one by one through the per-event path. */
+  private async runReplays(keys: { eventId: string; sinkId: string; organizationId: string }[]): Promise<void> {
+    for (const k of keys) {
+      if (this.stopped) return;
+      try {
+        await this.slot(() => deliverEvent(this.db, k, this.opts.settings));
+      } catch (err) {
+        // The next attempt time is in PostgreSQL; a later poll picks it up.
+        if (!(err instanceof DeliveryRetry || err instanceof DeliveryThrottled)) this.opts.log.warn({ err: { message: errorMessage(err) }, eventId: k.eventId }, 'replay attempt failed');
+      }
+    }
+  }
+}
+
+const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
