@@ -64,6 +64,7 @@ export class OutboxDrainer {
   private slotsFree: number;
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly pollTimer: NodeJS.Timeout;
+  private readonly statsTimer: NodeJS.Timeout;
   private polling: Promise<void> | undefined;
   private stopped = false;
   private readonly coalesceMs: number;
@@ -82,6 +83,15 @@ export class OutboxDrainer {
     this.webhookBatchSize = opts.webhookBatchSize ?? 100;
     this.pollTimer = setInterval(() => void this.pollNow().catch(() => undefined), opts.pollMs);
     this.pollTimer.unref();
+    // What delivery costs, for operators and docs/benchmarks.md: statements per delivered event.
+    let reported = 0;
+    this.statsTimer = setInterval(() => {
+      if (this.counters.delivered === reported) return;
+      reported = this.counters.delivered;
+      const c = this.counters;
+      opts.log.info({ ...c, statementsPerEvent: c.delivered ? Math.round((c.statements / c.delivered) * 1000) / 1000 : null }, 'outbox drain totals');
+    }, 10_000);
+    this.statsTimer.unref();
   }
 
   /** The scim worker's hook: no I/O, only marks the directories dirty. */
@@ -119,6 +129,7 @@ export class OutboxDrainer {
   async close(): Promise<void> {
     this.stopped = true;
     clearInterval(this.pollTimer);
+    clearInterval(this.statsTimer);
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     for (const t of this.retryTimers.values()) clearTimeout(t);
@@ -134,6 +145,7 @@ export class OutboxDrainer {
       for (const w of await this.cursors.directoriesWithWork(10_000)) this.dirty.set(w.directoryId, w.organizationId);
       if (this.dirty.size) this.scheduleFlush(0);
       const replays = await this.cursors.dueReplays(100);
+      this.counters.statements += 3;
       if (replays.length) this.track(this.runReplays(replays));
     } catch (err) {
       this.opts.log.warn({ err: { message: errorMessage(err) } }, 'outbox poll failed; the next poll retries');
@@ -277,6 +289,7 @@ export class OutboxDrainer {
     // The built-in sink of a new organization exists before its first drain.
     const sinks = (this.ensured.has(organizationId) ? Promise.resolve() : this.sinkStore.ensureBuiltIn(organizationId).then(() => void this.ensured.add(organizationId))).then(() => this.sinkStore.enabledWithSecrets(organizationId));
     this.sinkCache.set(organizationId, { at: Date.now(), sinks });
+    this.counters.statements += this.ensured.has(organizationId) ? 1 : 2;
     try {
       return await sinks;
     } catch (err) {
