@@ -23,28 +23,35 @@ import { openSecret } from './webhook-secret';
  */
 export async function drainWebhook(db: Db, key: CursorKey, sink: SinkWithSecret, settings: DeliverySettings, batchSize: number, owner: string): Promise<DrainResult> {
   const cursors = new DeliveryCursorStore(db);
-  const leaseMs = Math.max(30_000, 3 * sink.timeoutMs);
+  // Long enough for one POST plus margin, renewed as the batch goes: a worker killed
+  // mid-batch stalls this (sink, directory) for at most one lease.
+  const leaseMs = sink.timeoutMs + 5000;
+  // Measured from before the request: the lease in PostgreSQL ends no earlier than this.
+  let leaseUntil = Date.now() + leaseMs;
   const cursor = await cursors.lease(key, owner, leaseMs);
   if (!cursor) {
     if (await cursors.ensure(key)) return { passed: 0, more: true, busy: false, statements: 2 };
     return { passed: 0, more: false, busy: true, statements: 2 };
   }
-  const started = Date.now();
   let last = cursor.lastSeq;
   let headFailing = cursor.headFailing;
   let retryAt: number | undefined;
   let passed = 0;
   let stopped = false;
-  let leaseSpent = false;
+  let leaseLost = false;
   let events: Awaited<ReturnType<DeliveryCursorStore['events']>> = [];
   try {
     events = await cursors.events(key.directoryId, last, batchSize);
     const secret = sink.url && sink.sealedSecret ? openSecret(sink.sealedSecret, settings.secretKey) : undefined;
     for (const event of events) {
-      // Leave half the lease unused: a slow receiver must not let a second process in.
-      if (Date.now() - started > leaseMs / 2) {
-        leaseSpent = true;
-        break;
+      // Every POST must end inside the lease, or a second process could send the same events.
+      if (Date.now() + sink.timeoutMs + 1000 > leaseUntil) {
+        const renewing = Date.now();
+        if (!(await cursors.renewLease(key, owner, leaseMs, last))) {
+          leaseLost = true;
+          break;
+        }
+        leaseUntil = renewing + leaseMs;
       }
       const seq = event.seq ?? 0;
       if (event.occurredAt < sink.deliverFrom) {
@@ -82,5 +89,5 @@ export async function drainWebhook(db: Db, key: CursorKey, sink: SinkWithSecret,
   } finally {
     await cursors.advance(db, key, last, headFailing, owner);
   }
-  return { passed, more: leaseSpent || (!stopped && events.length === batchSize), busy: false, retryAt, statements: 3 };
+  return { passed, more: !leaseLost && !stopped && events.length === batchSize, busy: false, retryAt, statements: 3 };
 }

@@ -118,14 +118,6 @@ export class OutboxDrainer {
     return this.polling;
   }
 
-  /** Resolves when nothing is dirty or running (tests, benchmarks). */
-  async idle(): Promise<void> {
-    while (this.dirty.size || this.running.size || this.inFlight.size || this.flushTimer) {
-      await Promise.allSettled([...this.inFlight]);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  }
-
   async close(): Promise<void> {
     this.stopped = true;
     clearInterval(this.pollTimer);

@@ -70,6 +70,16 @@ export class DeliveryCursorStore {
     return row ? { lastSeq: row.last_seq, headFailing: row.head_failing } : undefined;
   }
 
+  /** Extends a lease still held by `owner` and records the progress made so far; false when the lease was lost. */
+  async renewLease(key: CursorKey, owner: string, ms: number, lastSeq: number): Promise<boolean> {
+    const r = await this.db.raw<{ rowCount: number }>(
+      `UPDATE delivery_cursors SET lease_until = now() + make_interval(secs => :secs), last_seq = greatest(last_seq, :seq), updated_at = now()
+        WHERE sink_id = :sink AND directory_id = :dir AND lease_owner = :owner`,
+      { secs: ms / 1000, seq: lastSeq, sink: key.sinkId, dir: key.directoryId, owner },
+    );
+    return r.rowCount > 0;
+  }
+
   async events(directoryId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
     const rows: EventRow[] = await this.db('events').where({ directory_id: directoryId }).andWhere('seq', '>', afterSeq).orderBy('seq').limit(limit);
     return rows.map(toStoredEvent);
