@@ -5,10 +5,11 @@ import type { Knex } from 'knex';
  *
  * 1. Writers no longer take a per-directory lock. Each event records the id of the
  *    transaction that wrote it (`txid`, from the column default) and an insertion
- *    ordinal; the deferred `event_sequences` trigger is dropped. The outbox drainer
- *    (src/delivery/outbox-sequencer.ts) assigns the per-directory `seq` later, only
- *    to events below the current snapshot's xmin, so no transaction still in flight
- *    can commit an earlier event afterwards: sequences stay gap-free and stable.
+ *    ordinal; the deferred `event_sequences` trigger is dropped. The outbox
+ *    sequencer (src/delivery/outbox-sequencer.ts) assigns the per-directory `seq`
+ *    after commit, under the directory's `event_sequences` row lock, which only
+ *    sequencers take: sequences stay gap-free, in commit order across batches and
+ *    (txid, ordinal) order within one, and in version order per resource.
  *    `event_sequences.last_seq` becomes the sequencer's high-water mark.
  * 2. `delivery_cursors`: per (sink, directory) the last `seq` delivered. Delivered-ness
  *    is the cursor; `deliveries` rows exist only for deliveries that failed (pending
@@ -21,6 +22,10 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw('DROP FUNCTION IF EXISTS assign_event_seq()');
   await knex.raw('ALTER TABLE events ADD COLUMN txid xid8 NOT NULL DEFAULT pg_current_xact_id()');
   await knex.raw('ALTER TABLE events ADD COLUMN ordinal bigint GENERATED ALWAYS AS IDENTITY');
+  // Writers insert seq = NULL: keep them out of the (directory, seq) index, whose
+  // right edge the sequencer writes to. Feeds and drains read `seq > n` through it.
+  await knex.raw('ALTER TABLE events DROP CONSTRAINT IF EXISTS events_directory_id_seq_unique');
+  await knex.raw('CREATE UNIQUE INDEX events_directory_seq_uq ON events (directory_id, seq) WHERE seq IS NOT NULL');
   // What the sequencer scans: the (small) set of committed-but-unsequenced events.
   await knex.raw('CREATE INDEX events_unsequenced_ix ON events (directory_id, txid, ordinal) WHERE seq IS NULL');
   // The sequencer's per-resource version check over the same set.
@@ -67,6 +72,7 @@ export async function down(knex: Knex): Promise<void> {
   await knex.raw('ALTER TABLE directories DROP COLUMN IF EXISTS version');
   await knex.raw('DROP INDEX IF EXISTS events_unsequenced_resource_ix');
   await knex.raw('DROP INDEX IF EXISTS events_unsequenced_ix');
+  await knex.raw('DROP INDEX IF EXISTS events_directory_seq_uq');
   await knex.raw('ALTER TABLE events DROP COLUMN IF EXISTS ordinal');
   await knex.raw('ALTER TABLE events DROP COLUMN IF EXISTS txid');
   // Events never sequenced would break the old trigger's invariant: number them first.
@@ -75,6 +81,7 @@ export async function down(knex: Knex): Promise<void> {
       SELECT e.id, s.last_seq + row_number() OVER (PARTITION BY e.directory_id ORDER BY e.occurred_at, e.id) AS seq
         FROM events e JOIN event_sequences s ON s.directory_id = e.directory_id WHERE e.seq IS NULL)
     UPDATE events e SET seq = n.seq FROM n WHERE e.id = n.id`);
+  await knex.raw('ALTER TABLE events ADD CONSTRAINT events_directory_id_seq_unique UNIQUE (directory_id, seq)');
   await knex.raw('UPDATE event_sequences s SET last_seq = (SELECT coalesce(max(seq), 0) FROM events e WHERE e.directory_id = s.directory_id)');
   await knex.raw(`
     CREATE FUNCTION assign_event_seq() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -165,6 +165,9 @@ async function recomputeRolesOf(trx: Trx, organizationId: string, userIds: strin
               SELECT unnest(CAST(:users AS uuid[]))
               UNION SELECT user_id FROM group_members WHERE group_id = ANY(CAST(:groups AS uuid[]))
               UNION SELECT directory_user_id FROM app_memberships WHERE directory_group_id = ANY(CAST(:groups AS uuid[])))
+        -- No role mapping in the organization: every expected role set is empty, so only
+        -- users still holding roles need the (per-user) computation. An import skips it.
+        AND (au.roles <> '{}' OR EXISTS (SELECT 1 FROM role_mappings rm WHERE rm.organization_id = :org))
         AND au.roles IS DISTINCT FROM (CASE WHEN au.status = 'active' AND au.deleted_at IS NULL THEN ${expr} ELSE '{}'::text[] END)`,
     { org: organizationId, users: userIds, groups: groupIds },
   );

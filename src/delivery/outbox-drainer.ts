@@ -31,9 +31,14 @@ export interface DrainerCounters {
   delivered: number;
   batches: number;
   statements: number;
+  /** Time spent in sequencer and in sink drains (ms, summed over concurrent runs). */
+  sequenceMs: number;
+  drainMs: number;
+  sequenceRuns: number;
 }
 
 const SINK_CACHE_MS = 2000;
+const FAST_POLL_MS = 100;
 
 /**
  * The outbox drainer of a worker process (docs/delivery.md). Nothing per event
@@ -48,7 +53,7 @@ const SINK_CACHE_MS = 2000;
  * running flag and one retry timer per (sink, directory).
  */
 export class OutboxDrainer {
-  readonly counters: DrainerCounters = { sequenced: 0, delivered: 0, batches: 0, statements: 0 };
+  readonly counters: DrainerCounters = { sequenced: 0, delivered: 0, batches: 0, statements: 0, sequenceMs: 0, drainMs: 0, sequenceRuns: 0 };
   private readonly owner = randomUUID();
   private readonly cursors: DeliveryCursorStore;
   private readonly sinkStore: SinkStore;
@@ -63,9 +68,9 @@ export class OutboxDrainer {
   private readonly waiters: (() => void)[] = [];
   private slotsFree: number;
   private flushTimer: NodeJS.Timeout | undefined;
-  private readonly pollTimer: NodeJS.Timeout;
+  private pollTimer: NodeJS.Timeout | undefined;
   private readonly statsTimer: NodeJS.Timeout;
-  private polling: Promise<void> | undefined;
+  private polling: Promise<boolean> | undefined;
   private stopped = false;
   private readonly coalesceMs: number;
   private readonly batchSize: number;
@@ -81,8 +86,7 @@ export class OutboxDrainer {
     this.coalesceMs = opts.coalesceMs ?? 20;
     this.batchSize = opts.batchSize ?? 500;
     this.webhookBatchSize = opts.webhookBatchSize ?? 100;
-    this.pollTimer = setInterval(() => void this.pollNow().catch(() => undefined), opts.pollMs);
-    this.pollTimer.unref();
+    this.schedulePoll(opts.pollMs);
     // What delivery costs, for operators and docs/benchmarks.md: statements per delivered event.
     let reported = 0;
     this.statsTimer = setInterval(() => {
@@ -113,14 +117,14 @@ export class OutboxDrainer {
   }
 
   /** One backstop pass now (also what tests call instead of waiting for the timer). */
-  pollNow(): Promise<void> {
+  pollNow(): Promise<boolean> {
     this.polling ??= this.poll().finally(() => (this.polling = undefined));
     return this.polling;
   }
 
   async close(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.pollTimer);
+    clearTimeout(this.pollTimer);
     clearInterval(this.statsTimer);
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
@@ -130,17 +134,37 @@ export class OutboxDrainer {
     while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
   }
 
-  private async poll(): Promise<void> {
+  /**
+   * The poll runs every `pollMs`, and every 100 ms while it keeps finding work:
+   * events committed by other processes (which cannot call onEventsCommitted here)
+   * are then picked up within ~100 ms during a sustained import, and the quiet
+   * cost stays one query per `pollMs`.
+   */
+  private schedulePoll(delayMs: number): void {
     if (this.stopped) return;
+    clearTimeout(this.pollTimer);
+    this.pollTimer = setTimeout(() => {
+      void this.pollNow()
+        .catch(() => undefined)
+        .then((found) => this.schedulePoll(found ? Math.min(this.opts.pollMs, FAST_POLL_MS) : this.opts.pollMs));
+    }, delayMs);
+    this.pollTimer.unref();
+  }
+
+  private async poll(): Promise<boolean> {
+    if (this.stopped) return false;
     try {
       await this.sinkStore.ensureBuiltIn();
-      for (const w of await this.cursors.directoriesWithWork(10_000)) this.dirty.set(w.directoryId, w.organizationId);
+      const work = await this.cursors.directoriesWithWork(10_000);
+      for (const w of work) this.dirty.set(w.directoryId, w.organizationId);
       if (this.dirty.size) this.scheduleFlush(0);
       const replays = await this.cursors.dueReplays(100);
       this.counters.statements += 3;
       if (replays.length) this.track(this.runReplays(replays));
+      return work.length > 0;
     } catch (err) {
       this.opts.log.warn({ err: { message: errorMessage(err) } }, 'outbox poll failed; the next poll retries');
+      return false;
     }
   }
 
@@ -196,10 +220,15 @@ export class OutboxDrainer {
   private async drainDirectory(directoryId: string, organizationId: string): Promise<void> {
     const key = `dir:${directoryId}`;
     let remaining = false;
+    let progressed = false;
     try {
       for (;;) {
+        const t0 = performance.now();
         const r = await this.slot(() => sequenceDirectory(this.db, directoryId));
+        this.counters.sequenceMs += Math.round(performance.now() - t0);
+        this.counters.sequenceRuns++;
         this.counters.sequenced += r.sequenced;
+        progressed ||= r.sequenced > 0;
         this.counters.statements += 4;
         if (r.busy) {
           remaining = true;
@@ -215,9 +244,9 @@ export class OutboxDrainer {
       return;
     }
     if (remaining) {
-      // Events of transactions still in flight (or held for version order): look again
-      // soon, backing off while a long transaction holds the xmin horizon back.
-      const wait = Math.min(this.opts.pollMs, (this.backoff.get(key) ?? 10) * 2);
+      // More than one batch, or events held for version order: look again soon,
+      // backing off only while nothing moves.
+      const wait = progressed ? this.coalesceMs : Math.min(this.opts.pollMs, (this.backoff.get(key) ?? 10) * 2);
       this.backoff.set(key, wait);
       this.markDirty(directoryId, organizationId, wait);
     } else {
@@ -233,6 +262,7 @@ export class OutboxDrainer {
     const key = `sink:${sink.id}:${cursor.directoryId}`;
     for (;;) {
       let r: DrainResult;
+      const t0 = performance.now();
       try {
         r = await this.slot(() =>
           sink.kind === 'app_model'
@@ -243,6 +273,7 @@ export class OutboxDrainer {
         this.retryLater(key, cursor.directoryId, cursor.organizationId, err);
         return;
       }
+      this.counters.drainMs += Math.round(performance.now() - t0);
       this.counters.batches++;
       this.counters.delivered += r.passed;
       this.counters.statements += r.statements;

@@ -3,35 +3,41 @@ import type { Db } from '../store/db';
 export interface SequenceResult {
   /** Events numbered by this call. */
   sequenced: number;
-  /** Unsequenced events remain (in flight below xmin, held for version order, or beyond the limit). */
+  /** Visible unsequenced events remain (held for version order, or beyond the limit). */
   remaining: boolean;
   /** Another process holds the directory's sequencer lock: try again shortly. */
   busy: boolean;
 }
 
 /**
- * Numbers the committed events of one directory: `seq` = last_seq + 1, 2, … in
- * (txid, ordinal) order, over events whose transaction id is below the snapshot's
- * xmin. Why that is safe (docs/delivery.md "Sequencing"):
- * - every transaction with an id below xmin has ended, so the visible events below
- *   xmin are all the events that will ever exist below it; a transaction that has
- *   not written yet gets an id >= xmin. Numbering them never leaves a gap that a
- *   later commit could fill: a cursor at seq N never skips an event;
- * - events of one transaction keep their insertion order (ordinal).
+ * Numbers the committed events of one directory: `seq` = last_seq + 1, 2, … over
+ * the unsequenced events visible now, in (txid, ordinal) order, in one transaction
+ * under the directory's `event_sequences` row lock (SKIP LOCKED: a busy directory
+ * is left to the process holding it; writers never take that lock).
  *
- * Per-resource version order. Transaction ids are handed out at a transaction's
- * first write, not at commit, so a transaction that wrote something else first can
- * hold a smaller id than the one whose newer version of the same resource it then
- * waited for. Two rules keep each resource's events in version order anyway:
- * - within a batch, the positions that one resource's events occupy are refilled
- *   with those events sorted by version;
- * - an event is held back while an unsequenced event of the same resource with a
- *   lower version is left out of the batch (not yet below xmin, or beyond the limit).
- *   The lower version committed first (its row lock was waited for), so it is
- *   already visible: it is never missed, only waited for.
+ * Why consumers reading `seq > cursor` never skip an event (docs/delivery.md):
+ * - numbers are only ever handed out above every number already given, by one
+ *   sequencer at a time, which reads `last_seq` in a statement started after it
+ *   took the lock; its numbers become visible together at its commit, and
+ *   sequencer commits are visible in the order they happened. Any snapshot sees
+ *   exactly 1..L for some L: no gap, and no event gets a lower number later;
+ * - a transaction still open is invisible, so its events are not numbered until it
+ *   commits; then they get numbers after every event numbered meanwhile. Across
+ *   batches the order is commit order; within a batch, (txid, ordinal): events of
+ *   one transaction keep their insertion order.
  *
- * Runs under the directory's `event_sequences` row lock (SKIP LOCKED: a busy
- * directory is left to the process holding it). Writers never take that lock.
+ * Per-resource version order. Versions of a resource are written under its row
+ * lock, so a newer version commits after the older one: whenever the newer one is
+ * visible, the older one is too. Within a batch, the positions one resource's
+ * events occupy are refilled with those events sorted by version (transaction ids
+ * are handed out at a transaction's first write, not at commit, so (txid, ordinal)
+ * alone could invert them); and an event is held back while a lower version of the
+ * same resource is still unsequenced outside the batch (beyond `limit`).
+ *
+ * The alternative of numbering only events below the snapshot's xmin (so the order
+ * would be exactly (txid, ordinal)) makes every open write transaction in
+ * the whole PostgreSQL cluster, any database, hold all numbering back; measured on
+ * a shared server it left most runs with nothing to number (docs/delivery.md).
  */
 export async function sequenceDirectory(db: Db, directoryId: string, limit = 5000): Promise<SequenceResult> {
   return db.transaction(async (trx) => {
@@ -48,7 +54,7 @@ export async function sequenceDirectory(db: Db, directoryId: string, limit = 500
       `WITH cand AS (
          SELECT e.id, e.resource_type, e.resource_id, e.resource_version, e.txid, e.ordinal
            FROM events e
-          WHERE e.directory_id = :dir AND e.seq IS NULL AND e.txid < pg_snapshot_xmin(pg_current_snapshot())
+          WHERE e.directory_id = :dir AND e.seq IS NULL
           ORDER BY e.txid, e.ordinal
           LIMIT :limit
        ), left_out AS (

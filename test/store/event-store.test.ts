@@ -11,7 +11,7 @@ const userEvent = (type: NewEvent['type'], version: number, resourceId = randomU
 
 /**
  * The outbox append (writers take no per-directory lock) and the sequencer that
- * numbers committed events later, below the snapshot's xmin.
+ * numbers committed events after commit (src/delivery/outbox-sequencer.ts).
  */
 describe('appendEvents and the outbox sequencer', () => {
   let env: TestEnv;
@@ -23,7 +23,7 @@ describe('appendEvents and the outbox sequencer', () => {
     return ids.map((id) => byId.get(id) ?? null);
   };
   const lastSeq = async (directoryId: string) => Number((await env.db('event_sequences').where({ directory_id: directoryId }).first('last_seq'))?.last_seq ?? 0);
-  /** Sequences until `done` holds; other transactions of the shared cluster may hold xmin back for a moment. */
+  /** Sequences until `done` holds (another sequencer may hold the directory's lock for a moment). */
   const sequenceUntil = async (directoryId: string, done: () => Promise<boolean>) => {
     for (let i = 0; i < 200; i++) {
       await sequenceDirectory(env.db, directoryId);
@@ -61,42 +61,38 @@ describe('appendEvents and the outbox sequencer', () => {
     assert.ok(row.txid && row.ordinal, 'txid and ordinal come from column defaults');
   });
 
-  it('an open transaction: its events and every later one wait; after its commit they are numbered, none skipped', async () => {
+  it('an open transaction is not numbered until it commits; then its events come after those numbered meanwhile (commit order), none skipped', async () => {
     const start = await lastSeq(dir.directoryId);
     const first = await open();
     const [early] = await appendEvents(first, ctx, [userEvent('user.created', 1)]);
     const [later] = await env.db.transaction((trx) => appendEvents(trx, ctx, [userEvent('user.created', 2)]));
-    // A consumer reading "seq > cursor" now must not see `later` before `early` exists.
-    for (let i = 0; i < 3; i++) await sequenceDirectory(env.db, dir.directoryId);
-    assert.deepEqual(await seqOf([later!.id]), [null], 'an event above the xmin of an open transaction is not numbered');
-    assert.equal(await lastSeq(dir.directoryId), start);
+    await sequenceUntil(dir.directoryId, allSequenced([later!.id]));
+    assert.deepEqual(await seqOf([later!.id, early!.id]), [start + 1, null], 'the committed event is numbered at once; the open one is invisible');
+    // A consumer that read up to start + 1 now must still get `early`: it gets the next number.
     await first.commit();
-    await sequenceUntil(dir.directoryId, allSequenced([early!.id, later!.id]));
-    assert.deepEqual(await seqOf([early!.id, later!.id]), [start + 1, start + 2]);
+    await sequenceUntil(dir.directoryId, allSequenced([early!.id]));
+    assert.deepEqual(await seqOf([early!.id]), [start + 2]);
     const [after] = await env.db.transaction((trx) => appendEvents(trx, ctx, [userEvent('user.created', 3)]));
     await sequenceUntil(dir.directoryId, allSequenced([after!.id]));
     assert.deepEqual(await seqOf([after!.id]), [start + 3]);
   });
 
-  it("each resource's events are numbered in version order even when transaction ids are not", async () => {
+  it("each resource's events are numbered in version order even when transaction ids are not, also across batches", async () => {
     const start = await lastSeq(dir.directoryId);
     const r = randomUUID();
-    // A writes something else first, so its transaction id is the smaller one.
+    // A writes something else first, so its transaction id is the smaller one ...
     const a = await open();
     const [x] = await appendEvents(a, ctx, [userEvent('user.created', 1)]);
-    // M stays open in between: B's event is above xmin while A's is below.
-    const m = await open();
-    const [y] = await appendEvents(m, ctx, [userEvent('user.created', 1)]);
+    // ... while B writes version 2 of r and commits; then A writes version 3 of r.
     const [v2] = await env.db.transaction((trx) => appendEvents(trx, ctx, [userEvent('user.updated', 2, r)]));
     const [v3] = await appendEvents(a, ctx, [userEvent('user.updated', 3, r)]);
     await a.commit();
-    await sequenceUntil(dir.directoryId, allSequenced([x!.id]));
-    assert.deepEqual(await seqOf([v3!.id, v2!.id]), [null, null], 'v3 is held back while v2 waits for xmin');
-    await m.commit();
-    await sequenceUntil(dir.directoryId, allSequenced([y!.id, v2!.id, v3!.id]));
-    const [sx, sy, s2, s3] = (await seqOf([x!.id, y!.id, v2!.id, v3!.id])).map(Number);
-    assert.ok(s2! < s3!, `version 2 (seq ${s2}) before version 3 (seq ${s3})`);
-    assert.deepEqual([sx, sy, s2, s3].sort((p, q) => p! - q!), [start + 1, start + 2, start + 3, start + 4]);
+    // (txid, ordinal) order is x, v3, v2. A batch of 2 takes x and v3, but v3 must wait for v2.
+    const first = await sequenceDirectory(env.db, dir.directoryId, 2);
+    assert.equal(first.sequenced, 1);
+    assert.deepEqual(await seqOf([x!.id, v3!.id, v2!.id]), [start + 1, null, null], 'v3 is held back while v2 is outside the batch');
+    await sequenceDirectory(env.db, dir.directoryId, 2);
+    assert.deepEqual(await seqOf([v2!.id, v3!.id]), [start + 2, start + 3], 'in one batch, version 2 takes the earlier position');
   });
 
   it('concurrent writers and sequencers: gap-free, each write consecutive, and a polling consumer never skips an event', async () => {
