@@ -1,6 +1,6 @@
 import type { Db } from '../store/db';
 import type { StoredEvent } from '../events/event-types';
-import { DeliveryCursorStore, type CursorKey } from '../store/delivery-cursor-store';
+import { DeliveryCursorStore, cursorId, type CursorKey } from '../store/delivery-cursor-store';
 import type { DeliverySettings } from './deliver-event';
 import { applyBatchToAppModel } from './app-model-batch';
 import { retryHead } from './drain-head';
@@ -42,7 +42,7 @@ export async function drainAppModel(db: Db, key: CursorKey, deliverFrom: Date, s
       if (!head) return { passed: 0, more: false, busy: false, statements: 3 };
       if (batch.headFailing) return undefined;
       const applicable = batch.events.filter((e) => e.occurredAt >= deliverFrom);
-      const applied = await applyBatchToAppModel(trx, key, applicable);
+      const applied = await applyBatchToAppModel(trx, applicable);
       const last = batch.events[batch.events.length - 1]?.seq ?? batch.lastSeq;
       await cursors.advance(trx, key, last, false);
       return { passed: batch.events.length, more: batch.events.length === batchSize, busy: false, statements: 4 + applied };
@@ -66,4 +66,64 @@ export async function drainAppModel(db: Db, key: CursorKey, deliverFrom: Date, s
   }
   if (outcome.kind === 'wait') await cursors.advance(db, key, (failedHead.seq ?? 1) - 1, true);
   return { passed: 0, more: false, busy: false, retryAt: outcome.kind === 'wait' ? outcome.retryAt : undefined, statements: 8 };
+}
+
+export interface AppModelCursor extends CursorKey {
+  deliverFrom: Date;
+}
+
+/**
+ * `drainAppModel` for many (app-model sink, directory) cursors at once: ONE
+ * transaction locks every cursor it can (SKIP LOCKED) with up to `batchSize`
+ * events each, applies all of them set-based, moves every cursor, commits. With a
+ * hundred tenants importing at once this costs the same handful of statements as
+ * one tenant. Cursors whose head event failed, and every cursor when the shared
+ * batch fails, go through `drainAppModel` one by one (per-event retries and dead
+ * letters). Results are keyed by `cursorId`.
+ */
+export async function drainAppModels(db: Db, keys: AppModelCursor[], settings: DeliverySettings, batchSize: number): Promise<Map<string, DrainResult>> {
+  const out = new Map<string, DrainResult>();
+  if (!keys.length) return out;
+  const cursors = new DeliveryCursorStore(db);
+  const byId = new Map(keys.map((k) => [cursorId(k), k]));
+  const alone: AppModelCursor[] = [];
+  let missing: AppModelCursor[] = [];
+  try {
+    await db.transaction(async (trx) => {
+      const locked = await cursors.lockManyWithEvents(trx, keys, batchSize);
+      const events: StoredEvent[] = [];
+      const moves: { key: CursorKey; lastSeq: number }[] = [];
+      for (const [id, batch] of locked) {
+        const key = byId.get(id);
+        if (!key) continue;
+        if (batch.headFailing) {
+          alone.push(key);
+          continue;
+        }
+        const last = batch.events[batch.events.length - 1]?.seq;
+        if (last === undefined || last === null) {
+          out.set(id, { passed: 0, more: false, busy: false, statements: 0 });
+          continue;
+        }
+        events.push(...batch.events.filter((e) => e.occurredAt >= key.deliverFrom));
+        moves.push({ key, lastSeq: last });
+        out.set(id, { passed: batch.events.length, more: batch.events.length === batchSize, busy: false, statements: 0 });
+      }
+      const applied = await applyBatchToAppModel(trx, events);
+      await cursors.advanceMany(trx, moves);
+      const first = out.values().next().value;
+      if (first) first.statements = 4 + applied;
+      // Not locked: missing (created below, drained next round) or held by another process.
+      missing = keys.filter((k) => !locked.has(cursorId(k)));
+      for (const k of missing) out.set(cursorId(k), { passed: 0, more: false, busy: true, statements: 0 });
+    });
+    if (missing.length) await cursors.ensureMany(missing);
+  } catch {
+    // One event of the shared batch failed: isolate it by draining each cursor alone.
+    out.clear();
+    alone.length = 0;
+    alone.push(...keys);
+  }
+  for (const key of alone) out.set(cursorId(key), await drainAppModel(db, key, key.deliverFrom, settings, batchSize));
+  return out;
 }

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db';
 import type { StoredEvent } from '../events/event-types';
-import { DeliveryCursorStore, type CursorKey } from '../store/delivery-cursor-store';
+import { DeliveryCursorStore, cursorId, type CursorKey } from '../store/delivery-cursor-store';
 import { SinkStore, type SinkWithSecret } from '../store/sink-store';
 import { deliverEvent, type DeliverySettings } from './deliver-event';
 import { DeliveryRetry, DeliveryThrottled } from './delivery-errors';
-import { sequenceDirectory } from './outbox-sequencer';
-import { drainAppModel, type DrainResult } from './drain-app-model';
+import { sequenceDirectories, type SequenceResult } from './outbox-sequencer';
+import { drainAppModels, type AppModelCursor, type DrainResult } from './drain-app-model';
 import { drainWebhook } from './drain-webhook';
 
 export interface OutboxDrainerOptions {
@@ -38,6 +38,10 @@ export interface DrainerCounters {
 }
 
 const SINK_CACHE_MS = 2000;
+/** Directories handled by one round (one sequencer and one app-model transaction). */
+const MAX_DIRS_PER_CYCLE = 200;
+/** How soon to look again at a directory whose lock or cursor another process held. */
+const BUSY_RETRY_MS = 50;
 const FAST_POLL_MS = 100;
 
 /**
@@ -177,9 +181,7 @@ export class OutboxDrainer {
   }
 
   private flush(): void {
-    const batch = [...this.dirty];
-    this.dirty.clear();
-    for (const [directoryId, organizationId] of batch) this.runExclusive(`seq:${directoryId}`, () => this.drainDirectory(directoryId, organizationId));
+    this.runExclusive('cycle', () => this.cycle());
   }
 
   /** Runs `task` unless one with the same key runs; then it runs again once that one ends. */
@@ -217,73 +219,102 @@ export class OutboxDrainer {
     }
   }
 
-  private async drainDirectory(directoryId: string, organizationId: string): Promise<void> {
-    const key = `dir:${directoryId}`;
-    let remaining = false;
-    let progressed = false;
+  /**
+   * One round over the dirty directories (up to MAX_DIRS_PER_CYCLE): ONE sequencer
+   * transaction numbers them all, ONE app-model transaction applies the next batch
+   * of each, and each webhook (sink, directory) drains on its own. The statements
+   * per round do not grow with the number of directories.
+   */
+  private async cycle(): Promise<void> {
+    const batch = [...this.dirty].slice(0, MAX_DIRS_PER_CYCLE);
+    for (const [dir] of batch) this.dirty.delete(dir);
+    if (this.dirty.size) this.scheduleFlush(0);
+    if (!batch.length) return;
+    const orgOf = new Map(batch);
+
+    const t0 = performance.now();
+    let sequenced: Map<string, SequenceResult>;
     try {
-      for (;;) {
-        const t0 = performance.now();
-        const r = await this.slot(() => sequenceDirectory(this.db, directoryId));
-        this.counters.sequenceMs += Math.round(performance.now() - t0);
-        this.counters.sequenceRuns++;
-        this.counters.sequenced += r.sequenced;
-        progressed ||= r.sequenced > 0;
-        this.counters.statements += 4;
-        if (r.busy) {
-          remaining = true;
-          break;
-        }
-        if (r.sequenced < 5000) {
-          remaining = r.remaining;
-          break;
-        }
-      }
+      sequenced = await this.slot(() => sequenceDirectories(this.db, [...orgOf.keys()]));
     } catch (err) {
-      this.retryLater(key, directoryId, organizationId, err);
+      for (const [dir, org] of batch) this.retryLater(`dir:${dir}`, dir, org, err);
       return;
     }
-    if (remaining) {
-      // More than one batch, or events held for version order: look again soon,
-      // backing off only while nothing moves.
-      const wait = progressed ? this.coalesceMs : Math.min(this.opts.pollMs, (this.backoff.get(key) ?? 10) * 2);
-      this.backoff.set(key, wait);
-      this.markDirty(directoryId, organizationId, wait);
-    } else {
-      this.backoff.delete(key);
+    this.counters.sequenceMs += Math.round(performance.now() - t0);
+    this.counters.sequenceRuns++;
+    this.counters.statements += 4;
+    for (const [dir, org] of batch) {
+      const r = sequenced.get(dir);
+      if (!r) continue;
+      this.counters.sequenced += r.sequenced;
+      const key = `dir:${dir}`;
+      if (r.busy) this.markDirty(dir, org, BUSY_RETRY_MS);
+      else if (r.remaining) {
+        // More than one batch, or events held for version order: look again soon,
+        // backing off only while nothing moves.
+        const wait = r.sequenced > 0 ? 0 : Math.min(this.opts.pollMs, (this.backoff.get(key) ?? 10) * 2);
+        this.backoff.set(key, wait);
+        this.markDirty(dir, org, wait);
+      } else this.backoff.delete(key);
     }
-    for (const sink of await this.sinksOf(organizationId)) {
-      const cursor: CursorKey = { sinkId: sink.id, directoryId, organizationId };
-      this.runExclusive(`sink:${sink.id}:${directoryId}`, () => this.drainSink(sink, cursor));
+
+    const appModel: AppModelCursor[] = [];
+    for (const [dir, org] of batch) {
+      for (const sink of await this.sinksOf(org)) {
+        const cursor: CursorKey = { sinkId: sink.id, directoryId: dir, organizationId: org };
+        if (sink.kind === 'app_model') appModel.push({ ...cursor, deliverFrom: sink.deliverFrom });
+        else this.runExclusive(`sink:${sink.id}:${dir}`, () => this.drainSink(sink, cursor));
+      }
+    }
+    if (!appModel.length) return;
+    const t1 = performance.now();
+    let drained: Map<string, DrainResult>;
+    try {
+      drained = await this.slot(() => drainAppModels(this.db, appModel, this.opts.settings, this.batchSize));
+    } catch (err) {
+      for (const k of appModel) this.retryLater(`sink:${k.sinkId}:${k.directoryId}`, k.directoryId, k.organizationId, err);
+      return;
+    }
+    this.counters.drainMs += Math.round(performance.now() - t1);
+    for (const k of appModel) {
+      const r = drained.get(cursorId(k));
+      if (r) this.afterDrain(`sink:${k.sinkId}:${k.directoryId}`, k, r, false);
     }
   }
 
+  /** Counts a drain's result and schedules what comes next for its cursor. */
+  private afterDrain(key: string, cursor: CursorKey, r: DrainResult, loops: boolean): boolean {
+    this.counters.batches++;
+    this.counters.delivered += r.passed;
+    this.counters.statements += r.statements;
+    if (r.retryAt !== undefined) {
+      this.setRetryTimer(key, Math.max(0, r.retryAt - Date.now()), () => this.markDirty(cursor.directoryId, cursor.organizationId, 0));
+      return false;
+    }
+    // Another process holds the cursor: it may stop before our events, so look again shortly.
+    if (r.busy) {
+      this.markDirty(cursor.directoryId, cursor.organizationId, BUSY_RETRY_MS);
+      return false;
+    }
+    // A full batch: the caller loops (webhooks), or the next round takes the rest (app model).
+    if (r.more && !this.stopped && !loops) this.markDirty(cursor.directoryId, cursor.organizationId, 0);
+    return r.more && !this.stopped;
+  }
+
+  /** A webhook (sink, directory): batch after batch until caught up, failing, or busy. */
   private async drainSink(sink: SinkWithSecret, cursor: CursorKey): Promise<void> {
     const key = `sink:${sink.id}:${cursor.directoryId}`;
     for (;;) {
       let r: DrainResult;
       const t0 = performance.now();
       try {
-        r = await this.slot(() =>
-          sink.kind === 'app_model'
-            ? drainAppModel(this.db, cursor, sink.deliverFrom, this.opts.settings, this.batchSize)
-            : drainWebhook(this.db, cursor, sink, this.opts.settings, this.webhookBatchSize, this.owner),
-        );
+        r = await this.slot(() => drainWebhook(this.db, cursor, sink, this.opts.settings, this.webhookBatchSize, this.owner));
       } catch (err) {
         this.retryLater(key, cursor.directoryId, cursor.organizationId, err);
         return;
       }
       this.counters.drainMs += Math.round(performance.now() - t0);
-      this.counters.batches++;
-      this.counters.delivered += r.passed;
-      this.counters.statements += r.statements;
-      if (r.retryAt !== undefined) {
-        this.setRetryTimer(key, Math.max(0, r.retryAt - Date.now()), () => this.markDirty(cursor.directoryId, cursor.organizationId, 0));
-        return;
-      }
-      // Another process holds the cursor: it may stop before our events, so look again shortly.
-      if (r.busy) return this.markDirty(cursor.directoryId, cursor.organizationId, Math.max(this.coalesceMs, 50));
-      if (!r.more || this.stopped) return;
+      if (!this.afterDrain(key, cursor, r, true)) return;
     }
   }
 

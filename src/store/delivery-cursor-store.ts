@@ -11,6 +11,9 @@ export interface CursorKey {
   organizationId: string;
 }
 
+/** One string per (sink, directory), for maps. */
+export const cursorId = (k: Pick<CursorKey, 'sinkId' | 'directoryId'>): string => `${k.sinkId}/${k.directoryId}`;
+
 export interface LockedBatch {
   lastSeq: number;
   headFailing: boolean;
@@ -56,6 +59,54 @@ export class DeliveryCursorStore {
     const first = r.rows[0];
     if (!first) return undefined;
     return { lastSeq: first.cursor_seq, headFailing: first.head_failing, events: r.rows.filter((row) => row.id !== null).map(toStoredEvent) };
+  }
+
+  /** Creates the missing cursors of many keys in one statement. */
+  async ensureMany(keys: CursorKey[]): Promise<void> {
+    if (!keys.length) return;
+    await this.db.raw(
+      `INSERT INTO delivery_cursors (sink_id, directory_id, organization_id)
+       SELECT * FROM unnest(CAST(? AS uuid[]), CAST(? AS uuid[]), CAST(? AS uuid[])) ON CONFLICT DO NOTHING`,
+      [keys.map((k) => k.sinkId), keys.map((k) => k.directoryId), keys.map((k) => k.organizationId)],
+    );
+  }
+
+  /**
+   * `lockWithEvents` for many cursors in one statement: the cursors this call could
+   * lock (SKIP LOCKED), each with up to `limit` events after it. Cursors missing or
+   * held by another drain are absent from the result.
+   */
+  async lockManyWithEvents(trx: Knex.Transaction, keys: CursorKey[], limit: number): Promise<Map<string, LockedBatch>> {
+    const r = await trx.raw<{ rows: (EventRow & { cursor_sink: string; cursor_dir: string; cursor_seq: number; head_failing: boolean })[] }>(
+      `WITH k(sink_id, directory_id) AS (SELECT * FROM unnest(CAST(:sinks AS uuid[]), CAST(:dirs AS uuid[]))),
+       c AS (SELECT dc.sink_id, dc.directory_id, dc.last_seq, dc.head_failing
+               FROM delivery_cursors dc JOIN k ON k.sink_id = dc.sink_id AND k.directory_id = dc.directory_id
+              ORDER BY dc.sink_id, dc.directory_id
+                FOR UPDATE OF dc SKIP LOCKED)
+       SELECT c.sink_id AS cursor_sink, c.directory_id AS cursor_dir, c.last_seq AS cursor_seq, c.head_failing, e.*
+         FROM c LEFT JOIN LATERAL (SELECT * FROM events WHERE directory_id = c.directory_id AND seq > c.last_seq ORDER BY seq LIMIT :limit) e ON true
+        ORDER BY c.directory_id, e.seq`,
+      { sinks: keys.map((k) => k.sinkId), dirs: keys.map((k) => k.directoryId), limit },
+    );
+    const out = new Map<string, LockedBatch>();
+    for (const row of r.rows) {
+      const id = cursorId({ sinkId: row.cursor_sink, directoryId: row.cursor_dir });
+      let batch = out.get(id);
+      if (!batch) out.set(id, (batch = { lastSeq: row.cursor_seq, headFailing: row.head_failing, events: [] }));
+      if (row.id !== null) batch.events.push(toStoredEvent(row));
+    }
+    return out;
+  }
+
+  /** Moves many cursors forward in one statement. */
+  async advanceMany(trx: Knex.Transaction, moves: { key: CursorKey; lastSeq: number }[]): Promise<void> {
+    if (!moves.length) return;
+    await trx.raw(
+      `UPDATE delivery_cursors c SET last_seq = greatest(c.last_seq, x.seq), head_failing = false, updated_at = now()
+         FROM unnest(CAST(? AS uuid[]), CAST(? AS uuid[]), CAST(? AS bigint[])) AS x(sink_id, directory_id, seq)
+        WHERE c.sink_id = x.sink_id AND c.directory_id = x.directory_id`,
+      [moves.map((m) => m.key.sinkId), moves.map((m) => m.key.directoryId), moves.map((m) => m.lastSeq)],
+    );
   }
 
   /** Takes the cursor's lease (webhook drains post outside any transaction). */

@@ -106,7 +106,7 @@ describe('outbox drain: batches, cursors, order', () => {
 
     const stored = (await env.db('events').whereIn('id', events.map((e) => e.id)).orderBy('seq')).map(toStoredEvent);
     // An old batch applied again (e.g. a cursor restored from a backup) ...
-    await env.db.transaction((trx) => applyBatchToAppModel(trx, key, stored.slice(0, 2)));
+    await env.db.transaction((trx) => applyBatchToAppModel(trx, stored.slice(0, 2)));
     assert.deepEqual(await state(), expected);
     // ... and the whole outbox replayed from seq 0.
     await env.db('delivery_cursors').where({ sink_id: sink.id, directory_id: dir.directoryId }).update({ last_seq: 0 });
