@@ -11,9 +11,9 @@ import { openSecret } from './webhook-secret';
 /**
  * One batch of a directory's events to one webhook, strictly in seq order (so each
  * resource's events arrive in version order, docs/delivery.md). The POSTs happen
- * outside any transaction (a transaction open across HTTP calls would hold back
- * every directory's sequencing, see outbox-sequencer.ts); a lease on the cursor
- * keeps other processes off it meanwhile. Delivered events need no row: the cursor
+ * outside any transaction (a row lock or transaction held across HTTP calls would
+ * pin a pooled connection and block vacuum for as long as a receiver stalls); a
+ * lease on the cursor keeps other processes off it meanwhile. Delivered events need no row: the cursor
  * moves once at the end of the batch (a crash mid-batch re-sends some events,
  * which receivers dedupe by `webhook-id`).
  *
