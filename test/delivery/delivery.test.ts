@@ -70,7 +70,6 @@ describe('delivery into the app user model and webhooks', () => {
         DELIVERY_BACKOFF_BASE_MS: '50',
         DELIVERY_BACKOFF_MAX_MS: '400',
         DELIVERY_SWEEP_INTERVAL_MS: '250',
-        DELIVERY_SWEEP_GRACE_MS: '1000',
         DELIVERY_WEBHOOK_TIMEOUT_MS: '2000',
         RECONCILE_INTERVAL_MS: '2000',
         // Scheduled runs only report here, so the hand-made drift below stays until the test repairs it.
