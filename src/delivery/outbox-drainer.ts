@@ -103,7 +103,7 @@ export class OutboxDrainer {
   }
 
   /** The scim worker's hook: no I/O, only marks the directories dirty. */
-  readonly onEventsCommitted = (events: StoredEvent[]): Promise<void> => {
+  readonly onEventsCommitted = (events: readonly Pick<StoredEvent, 'directoryId' | 'organizationId'>[]): Promise<void> => {
     for (const e of events) this.markDirty(e.directoryId, e.organizationId);
     return Promise.resolve();
   };

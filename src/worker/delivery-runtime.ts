@@ -12,9 +12,11 @@ export interface DeliveryRuntime {
    * The scim worker's hook, called after each commit with the committed events.
    * Costs no PostgreSQL or Redis round trip: it marks the events' directories dirty
    * in memory (only `directoryId` and `organizationId` are read) and the outbox
-   * drainer delivers them a few milliseconds later, in batches.
+   * drainer delivers them a few milliseconds later, in batches. It resolves at
+   * once and never rejects; events it is not told about are found by the backstop
+   * poll (DELIVERY_SWEEP_INTERVAL_MS).
    */
-  onEventsCommitted: (events: StoredEvent[]) => Promise<void>;
+  onEventsCommitted: (events: readonly Pick<StoredEvent, 'directoryId' | 'organizationId'>[]) => Promise<void>;
   drainer: OutboxDrainer;
   /** In shutdown order: reconcile, the drainer (waits for its running batches), the reconcile queue. */
   closers: Closer[];
