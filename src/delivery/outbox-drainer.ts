@@ -164,7 +164,11 @@ export class OutboxDrainer {
       if (this.dirty.size) this.scheduleFlush(0);
       const replays = await this.cursors.dueReplays(100);
       this.counters.statements += 3;
-      if (replays.length) this.track(this.runReplays(replays));
+      // One replay pass at a time: a second pass over the same rows would post them twice.
+      if (replays.length && !this.running.has('replays')) {
+        this.running.add('replays');
+        this.track(this.runReplays(replays).finally(() => this.running.delete('replays')));
+      }
       return work.length > 0;
     } catch (err) {
       this.opts.log.warn({ err: { message: errorMessage(err) } }, 'outbox poll failed; the next poll retries');
