@@ -42,6 +42,8 @@ const SINK_CACHE_MS = 2000;
 const MAX_DIRS_PER_CYCLE = 200;
 /** How soon to look again at a directory whose lock or cursor another process held. */
 const BUSY_RETRY_MS = 50;
+/** A replay attempt claimed by one process is left alone by the others this long (longer than any webhook timeout). */
+const REPLAY_CLAIM_MS = 90_000;
 const FAST_POLL_MS = 100;
 
 /**
@@ -162,7 +164,7 @@ export class OutboxDrainer {
       const work = await this.cursors.directoriesWithWork(10_000);
       for (const w of work) this.dirty.set(w.directoryId, w.organizationId);
       if (this.dirty.size) this.scheduleFlush(0);
-      const replays = await this.cursors.dueReplays(100);
+      const replays = await this.cursors.claimDueReplays(100, REPLAY_CLAIM_MS);
       this.counters.statements += 3;
       // One replay pass at a time: a second pass over the same rows would post them twice.
       if (replays.length && !this.running.has('replays')) {

@@ -168,17 +168,27 @@ export class DeliveryCursorStore {
     return r.rows.map((row) => ({ directoryId: row.id, organizationId: row.organization_id }));
   }
 
-  /** Replayed (or otherwise reopened) deliveries the cursor has already passed, due now. */
-  async dueReplays(limit: number): Promise<{ eventId: string; sinkId: string; organizationId: string }[]> {
+  /**
+   * Claims replayed (or otherwise reopened) deliveries that the cursor has already
+   * passed and that are due: their next attempt moves `claimMs` ahead, so another
+   * worker's poll does not post them too; the attempt then records its own outcome
+   * (delivered, next attempt, or dead).
+   */
+  async claimDueReplays(limit: number, claimMs: number): Promise<{ eventId: string; sinkId: string; organizationId: string }[]> {
     const r = await this.db.raw<{ rows: { event_id: string; sink_id: string; organization_id: string }[] }>(
-      `SELECT x.event_id, x.sink_id, x.organization_id
-         FROM deliveries x
-         JOIN events e ON e.id = x.event_id
-         JOIN delivery_cursors c ON c.sink_id = x.sink_id AND c.directory_id = e.directory_id
-        WHERE x.status = 'pending' AND coalesce(x.next_attempt_at, x.updated_at) <= now() AND e.seq <= c.last_seq
-        ORDER BY e.seq
-        LIMIT ?`,
-      [limit],
+      `WITH due AS (
+         SELECT x.event_id, x.sink_id
+           FROM deliveries x
+           JOIN events e ON e.id = x.event_id
+           JOIN delivery_cursors c ON c.sink_id = x.sink_id AND c.directory_id = e.directory_id
+          WHERE x.status = 'pending' AND coalesce(x.next_attempt_at, x.updated_at) <= now() AND e.seq <= c.last_seq
+          ORDER BY e.seq
+          LIMIT :limit
+            FOR UPDATE OF x SKIP LOCKED)
+       UPDATE deliveries x SET next_attempt_at = now() + make_interval(secs => :secs), updated_at = now()
+         FROM due WHERE x.event_id = due.event_id AND x.sink_id = due.sink_id
+       RETURNING x.event_id, x.sink_id, x.organization_id`,
+      { limit, secs: claimMs / 1000 },
     );
     return r.rows.map((row) => ({ eventId: row.event_id, sinkId: row.sink_id, organizationId: row.organization_id }));
   }

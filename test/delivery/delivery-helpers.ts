@@ -40,7 +40,7 @@ export interface Received {
 export class WebhookReceiver {
   readonly received: Received[] = [];
   secret = '';
-  respond: (body: Received['body'], attempt: number) => { status: number; headers?: Record<string, string> } = () => ({ status: 204 });
+  respond: (body: Received['body'], attempt: number) => { status: number; headers?: Record<string, string>; delayMs?: number } = () => ({ status: 204 });
   private readonly attempts = new Map<string, number>();
   private server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -51,9 +51,14 @@ export class WebhookReceiver {
       const n = (this.attempts.get(body.id) ?? 0) + 1;
       this.attempts.set(body.id, n);
       const answer = this.respond(body, n);
-      this.received.push({ id: String(req.headers['webhook-id']), status: answer.status, at: Date.now(), verified: verifyStandardWebhook(this.secret, req.headers, raw), body });
-      res.writeHead(answer.status, answer.headers ?? {});
-      res.end();
+      const reply = () => {
+        this.received.push({ id: String(req.headers['webhook-id']), status: answer.status, at: Date.now(), verified: verifyStandardWebhook(this.secret, req.headers, raw), body });
+        res.writeHead(answer.status, answer.headers ?? {});
+        res.end();
+      };
+      // A slow receiver: the answer (and its record) comes `delayMs` later.
+      if (answer.delayMs) setTimeout(reply, answer.delayMs);
+      else reply();
     });
   });
 

@@ -9,6 +9,7 @@ import { sequenceDirectory } from '../../src/delivery/outbox-sequencer';
 import { drainAppModel } from '../../src/delivery/drain-app-model';
 import { applyBatchToAppModel } from '../../src/delivery/app-model-batch';
 import { OutboxDrainer } from '../../src/delivery/outbox-drainer';
+import { replayDeadLetters } from '../../src/delivery/delivery-admin';
 import { generateWebhookSecret, sealSecret } from '../../src/delivery/webhook-secret';
 import { createLogger } from '../../src/log/logger';
 import { toStoredEvent } from '../../src/store/event-store';
@@ -168,6 +169,32 @@ describe('outbox drain: batches, cursors, order', () => {
       assert.equal((await env.db('deliveries').where({ event_id: failing.id, sink_id: hook.id }).first('status')).status, 'delivered');
     } finally {
       await drainer.close();
+    }
+  });
+
+  it('dead letter, then replay with two worker processes polling: delivered again exactly once', async () => {
+    const dir = await env.createDirectory();
+    const receiver = new WebhookReceiver();
+    receivers.push(receiver);
+    const url = await receiver.start();
+    receiver.secret = generateWebhookSecret();
+    await new SinkStore(env.db).createWebhook(dir.organizationId, { name: 'hook', url, sealedSecret: sealSecret(receiver.secret, undefined), timeoutMs: 2000 });
+    const [dead, next] = await append(dir.organizationId, dir.directoryId, [userEvent(randomUUID(), 1, 'dead@example.com'), userEvent(randomUUID(), 1, 'next@example.com')]);
+    let accept = false;
+    // The replayed POST is slow, so both drainers poll (every 50 ms) while it is in flight.
+    receiver.respond = (body) => (body.id === dead!.id ? (accept ? { status: 204, delayMs: 400 } : { status: 400 }) : { status: 204 });
+    const drainers = [1, 2].map(() => new OutboxDrainer(env.db, { settings: SETTINGS, pollMs: 50, concurrency: 2, log }));
+    try {
+      await Promise.all(drainers.map((d) => d.pollNow()));
+      await waitFor('dead-lettered, and the next event delivered behind it', async () => Boolean(await env.db('dead_letters').where({ event_id: dead!.id }).first()) && receiver.okCounts().get(next!.id) === 1);
+      accept = true;
+      assert.deepEqual(await replayDeadLetters(env.db, env.config, dir.organizationId), { replayed: 1, enqueued: true });
+      await waitFor('replayed', async () => (await env.db('deliveries').where({ event_id: dead!.id }).first('status'))?.status === 'delivered');
+      await new Promise((r) => setTimeout(r, 300)); // both drainers keep polling meanwhile
+      assert.equal(receiver.okCounts().get(dead!.id), 1, 'one successful POST of the replayed event');
+      assert.equal(receiver.okCounts().get(next!.id), 1);
+    } finally {
+      await Promise.all(drainers.map((d) => d.close()));
     }
   });
 
