@@ -213,7 +213,7 @@ describe('delivery into the app user model and webhooks', () => {
     receiver.respond = () => ({ status: 503, headers: { 'retry-after': '30' } });
     const scim = retrying(scimClient(dir.scimUrl, dir.token));
     for (let i = 0; i < 4; i++) assert.equal((await scim('POST', '/Users', oktaUser(`pre${i}@example.com`))).status, 201);
-    await waitFor('first attempt made', async () => receiver.received.length >= 1);
+    await waitFor('first attempt made and recorded', async () => receiver.received.length >= 1 && Boolean(await env.db('deliveries').where({ organization_id: dir.organizationId, status: 'pending' }).first()));
     const removed = await flushPrefix(env.redis, env.config.queuePrefix);
     assert.ok(removed > 0);
     receiver.respond = () => ({ status: 204 });
