@@ -1,6 +1,6 @@
 import type { Db } from '../store/db';
 import type { ScimResult, ScimWriteJob } from '../queue/job-payloads';
-import type { StoredEvent } from '../events/event-types';
+import type { CommittedEvent } from '../events/event-types';
 import { ScimError, scimErrorBody } from '../scim/scim-error';
 import { OperationStore } from '../store/operation-store';
 import { appendEvents } from '../store/event-store';
@@ -14,8 +14,8 @@ import { GROUP_NAME_INDEX, duplicateGroupName } from './group-name-conflict';
 
 export interface AppliedWrite {
   result: ScimResult;
-  /** Events committed with the write (empty when replayed or failed). */
-  events: StoredEvent[];
+  /** Events committed with the write (empty when replayed or failed): enough to tell delivery which directory. */
+  events: CommittedEvent[];
   /** True when the operation had already been applied: the recorded result is returned (G2). */
   replayed: boolean;
 }

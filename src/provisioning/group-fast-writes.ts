@@ -1,7 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Db } from '../store/db';
 import type { ScimResult, ScimWriteJob } from '../queue/job-payloads';
-import type { StoredEvent } from '../events/event-types';
 import { ScimError } from '../scim/scim-error';
 import { parsePatchRequest } from '../scim/patch/parse-patch';
 import { applyGroupPatch } from '../scim/patch/apply-patch';
@@ -67,10 +66,7 @@ export async function patchGroupFast(db: Db, job: ScimWriteJob, attempt: number,
       unchanged,
     });
     if (!outcome.applied) continue;
-    const events: StoredEvent[] = outcome.eventIds.map((eventId) => ({
-      id: eventId, organizationId: job.organizationId, directoryId: job.directoryId, seq: null, type: 'group.updated', resourceType: 'group',
-      resourceId: id, resourceVersion: version, operationId: job.operationId, data: {}, occurredAt: now,
-    }));
+    const events = outcome.eventIds.length ? [{ directoryId: job.directoryId, organizationId: job.organizationId }] : [];
     return { result: outcome.version === null ? unchanged : changed, events };
   }
   return undefined;

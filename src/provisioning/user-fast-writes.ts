@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { Db } from '../store/db';
 import type { ScimResult, ScimWriteJob } from '../queue/job-payloads';
-import type { StoredEvent, EventType } from '../events/event-types';
+import type { CommittedEvent, EventType } from '../events/event-types';
 import { ScimError, scimErrorBody } from '../scim/scim-error';
 import { parseUserInput, userColumns, type ScimDoc } from '../scim/user-document';
 import { parsePatchRequest } from '../scim/patch/parse-patch';
@@ -17,7 +17,7 @@ import { unwrap } from './unwrap';
 /** What a fast write returns to applyScimWrite (same shape as the transactional path). */
 export interface FastWrite {
   result: ScimResult;
-  events: StoredEvent[];
+  events: CommittedEvent[];
 }
 
 const TAKEN = 'A user with this userName already exists in this directory';
@@ -33,9 +33,9 @@ function columnsOf(doc: ScimDoc): UserWriteColumns {
 }
 
 
-function userEvent(job: ScimWriteJob, id: string | null, type: EventType, resourceId: string, version: number, resource: ScimDoc, at: Date): StoredEvent[] {
-  if (!id) return [];
-  return [{ id, organizationId: job.organizationId, directoryId: job.directoryId, seq: null, type, resourceType: 'user', resourceId, resourceVersion: version, operationId: job.operationId, data: { resource }, occurredAt: at }];
+/** The committed event, as delivery needs to hear of it (the drainer reads the rest from the outbox). */
+function committed(job: ScimWriteJob, eventId: string | null): CommittedEvent[] {
+  return eventId ? [{ directoryId: job.directoryId, organizationId: job.organizationId }] : [];
 }
 
 /**
@@ -52,7 +52,7 @@ export async function createUserFast(db: Db, job: ScimWriteJob, attempt: number,
   const conflict = CONFLICT;
   const outcome = await createUserWithOperation(db, { id, columns: columnsOf(doc), now, op: operationFields(job, attempt, started), created, conflict, conflictDetail: TAKEN });
   if (!outcome.created) return { result: conflict, events: [] };
-  return { result: created, events: userEvent(job, outcome.eventId, 'user.created', id, 1, body, now) };
+  return { result: created, events: committed(job, outcome.eventId) };
 }
 
 /**
@@ -93,7 +93,7 @@ export async function updateUserFast(db: Db, job: ScimWriteJob, attempt: number,
     const columns = columnsOf(next);
     const type: EventType = current.active === columns.active ? 'user.updated' : columns.active ? 'user.reactivated' : 'user.deactivated';
     const eventId = await updateUserWithOperation(db, { id, fromVersion: current.version, columns, now, op, eventType: type, result });
-    if (eventId) return { result, events: userEvent(job, eventId, type, id, version, body, now) };
+    if (eventId) return { result, events: committed(job, eventId) };
   }
   return undefined;
 }

@@ -112,22 +112,23 @@ export class DirectoryStore {
 
   /**
    * Enables or disables a directory. A real change appends `directory.enabled` /
-   * `directory.disabled` to the outbox in the same transaction (its version is the
-   * event's own sequence number, monotonic per directory); a no-op emits nothing.
+   * `directory.disabled` to the outbox in the same transaction (its version is
+   * `directories.version`, bumped by each change); a no-op emits nothing.
    */
   async setStatus(id: string, status: DirectoryStatus): Promise<Directory | undefined> {
     if (!isUuid(id)) return undefined;
     return this.db.transaction(async (trx) => {
       const before = await trx<DirectoryRow>('directories').where({ id }).forUpdate().first();
       if (!before) return undefined;
+      const changed = before.status !== status;
       const [row] = await trx<DirectoryRow>('directories')
         .where({ id })
-        .update({ status, updated_at: trx.fn.now() as unknown as Date })
+        .update({ status, updated_at: trx.fn.now() as unknown as Date, ...(changed ? { version: trx.raw('version + 1') } : {}) } as Partial<DirectoryRow>)
         .returning('*');
       const directory = toDirectory(row as DirectoryRow);
-      if (before.status !== status) {
-        const seq = await trx('event_sequences').where({ directory_id: id }).forUpdate().first('last_seq');
-        const version = Number((seq as { last_seq?: number } | undefined)?.last_seq ?? 0) + 1;
+      if (changed) {
+        // The directory row is locked (FOR UPDATE above), so versions are strictly increasing.
+        const version = Number((row as { version?: number } | undefined)?.version ?? 1);
         await appendEvents(trx, { organizationId: directory.organizationId, directoryId: id, operationId: null }, [
           {
             type: status === 'active' ? 'directory.enabled' : 'directory.disabled',
