@@ -18,6 +18,7 @@ import { createTestEnv, type TestEnv, type TestDirectory } from '../support/test
 import { adminClient, ADMIN_KEY, type ApiResponse } from './admin-client';
 import { scimClient } from '../support/scim-client';
 import { oktaUser, oktaGroup } from '../support/okta-bodies';
+import { drainEvents, fetchEventPage, type DirsyncEvent } from '../../docs/examples/events-client';
 
 type Doc = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>> };
 const spec = buildOpenApi() as unknown as Doc;
@@ -132,6 +133,17 @@ describe('real admin API responses validate against the OpenAPI description', { 
     await call('GET', '/delivery/stats', '/delivery/stats');
     await call('POST', '/directories/:directoryId/reconcile', `/directories/${dir.directoryId}/reconcile`, { repair: false });
     await call('GET', '/directories/:directoryId/reconcile-reports', `/directories/${dir.directoryId}/reconcile-reports`);
+
+    // docs/delivery.md's typed client reads the same feed, in order, and resumes from its cursor.
+    const client = { baseUrl: env.baseUrl, apiKey: ADMIN_KEY, organizationId: dir.organizationId };
+    const read: DirsyncEvent[] = [];
+    const cursor = await drainEvents(client, undefined, async (event) => {
+      read.push(event);
+    });
+    assert.ok(read.some((e) => e.type === 'user.created') && read.some((e) => e.type === 'group.user_added'), read.map((e) => e.type).join());
+    assert.deepEqual(read.map((e) => e.sequence), [...read.map((e) => e.sequence)].sort((a, b) => a - b));
+    assert.equal((await fetchEventPage(client, { ...(cursor === undefined ? {} : { cursor }) })).data.length, 0, 'nothing new after the stored cursor');
+    await assert.rejects(fetchEventPage(client, { cursor: 'not-a-cursor' }), /events API 400: invalid_request/);
 
     await call('DELETE', `${ORG}/role-mappings/:mappingId`, `${org}/role-mappings/${mappings.body.data[0].id}`);
     await call('DELETE', `${ORG}/sinks/:sinkId`, `${org}/sinks/${sink.body.id}`);
