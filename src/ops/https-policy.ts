@@ -17,11 +17,6 @@ export function isLoopbackPeer(ctx: Context): boolean {
   return addr === '::1' || addr.startsWith('127.') || addr.startsWith('::ffff:127.');
 }
 
-/** Trusted proxy hops of this app (src/ops/proxy-trust.ts sets them from TRUST_PROXY). */
-function trustedHops(ctx: Context): number {
-  return ctx.app.proxy ? ctx.app.maxIpsCount : 0;
-}
-
 /**
  * HTTPS as the client saw it: a TLS socket (direct TLS), or the X-Forwarded-Proto
  * value written by the outermost trusted proxy (each appending proxy adds one
@@ -30,7 +25,8 @@ function trustedHops(ctx: Context): number {
  */
 export function arrivedOverHttps(ctx: Context): boolean {
   if ((ctx.req.socket as { encrypted?: boolean }).encrypted) return true;
-  const hops = trustedHops(ctx);
+  // Trusted hops: the app's Koa options, set from TRUST_PROXY (src/ops/proxy-trust.ts).
+  const hops = ctx.app.proxy ? ctx.app.maxIpsCount : 0;
   if (hops === 0) return false;
   const values = ctx.get('x-forwarded-proto').split(',').map((s) => s.trim().toLowerCase());
   return values[Math.max(0, values.length - hops)] === 'https';
