@@ -74,6 +74,8 @@ function serviceEnv(databaseUrl: string, redisUrl: string, prefix: string, webPo
     DELIVERY_MAX_ATTEMPTS: '40',
     DELIVERY_WEBHOOK_TIMEOUT_MS: '5000',
     RECONCILE_REPAIR_ON_SCHEDULE: 'false',
+    // The chaos receiver listens on 127.0.0.1 (docs/security.md: the development switch).
+    WEBHOOK_ALLOW_LOOPBACK: 'true',
   };
 }
 

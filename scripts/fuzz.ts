@@ -3,7 +3,8 @@ import { runFuzz } from '../test/fuzz/fuzz-engine';
 
 /**
  * `npm run fuzz [-- --seed N] [-- --requests N]`: the seeded hostile-input run
- * of issue 6 (default 10,000 requests). Prints the seed first so any failure
+ * of issues 6 and 9 across SCIM, the admin API, the portal and the ops endpoints
+ * (default 50,000 requests, about 7 minutes). Prints the seed first so any failure
  * replays with `--seed`. Exits 1 on any violation or model difference.
  */
 function argValue(name: string): string | undefined {
@@ -16,7 +17,7 @@ function argValue(name: string): string | undefined {
 
 async function main(): Promise<number> {
   const seed = Number(argValue('--seed') ?? randomInt(1, 2 ** 31 - 1));
-  const requests = Number(argValue('--requests') ?? 10_000);
+  const requests = Number(argValue('--requests') ?? 50_000);
   if (!Number.isInteger(seed) || !Number.isInteger(requests) || requests < 1 || requests > 10_000_000) {
     process.stderr.write('usage: npm run fuzz -- [--seed <int>] [--requests <1..10000000>]\n');
     return 2;
@@ -25,6 +26,7 @@ async function main(): Promise<number> {
   const report = await runFuzz({ seed, requests, onProgress: (done, v) => process.stdout.write(`  ${done}/${requests} sent, ${v} violations\n`) });
   const counts = Object.entries(report.statuses).sort().map(([s, c]) => `${s}:${c}`).join(' ');
   process.stdout.write(`fuzz: ${report.requests} requests in ${(report.durationMs / 1000).toFixed(1)} s; statuses ${counts}; ${report.accepted} writes accepted; model: ${report.users} users, ${report.groups} groups\n`);
+  process.stdout.write(`fuzz: families ${Object.entries(report.families).sort().map(([f, c]) => `${f}:${c}`).join(' ')}\n`);
   for (const v of report.violations.slice(0, 50)) process.stdout.write(`VIOLATION #${v.index} [${v.label}] ${v.problem}: ${v.status} ${v.request}\n    → ${v.response}\n`);
   for (const p of report.modelProblems.slice(0, 50)) process.stdout.write(`MODEL: ${p}\n`);
   const failed = report.violations.length + report.modelProblems.length;

@@ -96,6 +96,8 @@ export const EnvSchema = z.object({
   APP_MODEL_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case PostgreSQL identifier').default('public'),
   /** Optional key that encrypts webhook secrets at rest (AES-256-GCM over its SHA-256). */
   DELIVERY_SECRET_KEY: z.string().min(16).optional(),
+  /** Development switch: webhook sinks may point at loopback (127.0.0.0/8, ::1, localhost; http allowed there outside production). Off by default; every other private, link-local or metadata address stays refused (docs/security.md). */
+  WEBHOOK_ALLOW_LOOPBACK: boolish.default(false),
   /** Interval of the scheduled drift reconciliation of every directory (ms). */
   RECONCILE_INTERVAL_MS: int(1000, 7 * 86_400_000).default(3_600_000),
   /** Whether scheduled reconciliation repairs the drift it finds (on-demand runs repair only with --repair). */
@@ -163,6 +165,8 @@ export interface Config {
     readonly sweepIntervalMs: number;
     readonly sweepGraceMs: number;
     readonly secretKey: string | undefined;
+    /** WEBHOOK_ALLOW_LOOPBACK. */
+    readonly webhookAllowLoopback: boolean;
   };
   readonly reconcile: {
     readonly intervalMs: number;
@@ -256,6 +260,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       sweepIntervalMs: e.DELIVERY_SWEEP_INTERVAL_MS,
       sweepGraceMs: e.DELIVERY_SWEEP_GRACE_MS,
       secretKey: e.DELIVERY_SECRET_KEY,
+      webhookAllowLoopback: e.WEBHOOK_ALLOW_LOOPBACK,
     }),
     reconcile: Object.freeze({
       intervalMs: e.RECONCILE_INTERVAL_MS,
@@ -268,4 +273,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       rotationGraceSeconds: e.TOKEN_ROTATION_GRACE_SECONDS,
     }),
   });
+}
+
+/**
+ * WEBHOOK_ALLOW_LOOPBACK alone, for the webhook connect path, which is not handed a Config
+ * (its caller's signature is shared with the delivery worker); an invalid value counts as off.
+ */
+export function webhookLoopbackAllowed(source: NodeJS.ProcessEnv = process.env): boolean {
+  const parsed = EnvSchema.shape.WEBHOOK_ALLOW_LOOPBACK.safeParse(source['WEBHOOK_ALLOW_LOOPBACK'] || undefined);
+  return parsed.success && parsed.data;
 }

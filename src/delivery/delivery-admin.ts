@@ -13,7 +13,7 @@ export class DeliveryAdminError extends Error {}
 
 /** Adds a webhook endpoint; the secret is returned here once and never again. */
 export async function addWebhookSink(db: Db, config: Config, organizationId: string, input: { url: string; name?: string; timeoutMs?: number }): Promise<{ sink: Sink; secret: string }> {
-  const problem = checkWebhookUrl(input.url, config.env);
+  const problem = await checkWebhookUrl(input.url, config.env, { allowLoopback: config.delivery.webhookAllowLoopback });
   if (problem) throw new DeliveryAdminError(problem);
   const secret = generateWebhookSecret();
   const sink = await new SinkStore(db).createWebhook(organizationId, {

@@ -1,4 +1,5 @@
 import Koa from 'koa';
+import type Router from '@koa/router';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config';
 import type { Db } from '../store/db';
@@ -6,6 +7,7 @@ import type { DirectoryStore } from '../store/directory-store';
 import type { ScimDispatcher } from '../queue/scim-dispatcher';
 import { requestId } from './middleware/request-id';
 import { accessLog } from './middleware/access-log';
+import { canonicalPath } from './middleware/canonical-path';
 import { createScimRouter } from './routes/scim-router';
 import { createHealthRouter } from './routes/health-routes';
 import { createAdminApiRouter } from './admin/admin-api-router';
@@ -26,6 +28,13 @@ export interface AppDeps {
   ops?: WebOps;
 }
 
+const ROUTERS = new WeakMap<Koa, Router[]>();
+
+/** Every router an app mounts, in order: the route-guard matrix test reads their routes from here. */
+export function mountedRouters(app: Koa): readonly Router[] {
+  return ROUTERS.get(app) ?? [];
+}
+
 /** The Koa app of the web process. Holds no state of its own: every request's tenant is on ctx.state. */
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa(koaProxyOptions(deps.config.trustProxy));
@@ -33,21 +42,28 @@ export function createApp(deps: AppDeps): Koa {
   app.on('error', (err: unknown) => deps.log.error({ err }, 'koa error'));
   app.use(requestId());
   app.use(accessLog(deps.log));
+  // Before any ops middleware, guard or router: they all see only the canonical spelling of a path.
+  app.use(canonicalPath());
   for (const middleware of deps.ops?.middleware ?? []) app.use(middleware);
-  const health = createHealthRouter(deps);
-  app.use(health.routes());
-  const scim = createScimRouter(deps);
-  app.use(scim.routes());
-  app.use(scim.allowedMethods());
-  const admin = createAdminApiRouter(deps);
-  app.use(admin.routes());
   const throttle = deps.ops?.throttle;
-  const portal = createPortalRouter({
-    ...deps,
-    ...(throttle
-      ? { throttleStats: (directoryId: string) => throttleStats(throttle.redis, { prefix: throttle.prefix, limit: throttle.limits.scimLimit, windowSeconds: throttle.limits.scimWindowSeconds }, directoryId) }
-      : {}),
-  });
+  const routers = [
+    createHealthRouter(deps),
+    createScimRouter(deps),
+    createAdminApiRouter(deps),
+    createPortalRouter({
+      ...deps,
+      ...(throttle
+        ? { throttleStats: (directoryId: string) => throttleStats(throttle.redis, { prefix: throttle.prefix, limit: throttle.limits.scimLimit, windowSeconds: throttle.limits.scimWindowSeconds }, directoryId) }
+        : {}),
+    }),
+  ];
+  const [health, scim, admin, portal] = routers as [Router, Router, Router, Router];
+  app.use(health.routes());
+  app.use(scim.routes());
+  // No allowedMethods(): it reads ctx.matched of every router and would answer OPTIONS on any portal
+  // path with a 200 after the portal's own 404; each router's catch-all answers unknown methods itself.
+  app.use(admin.routes());
   app.use(portal.routes());
+  ROUTERS.set(app, routers);
   return app;
 }

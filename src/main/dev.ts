@@ -11,11 +11,12 @@ import { runMain } from './run-main';
 import { ensureDemoDirectory } from './demo-directory';
 import { withDevelopmentAdminKey } from '../http/admin/dev-admin-key';
 import { issuePortalLink } from '../portal/portal-link';
+import { productionStartBanner } from './start-banner';
 
 /**
- * `npm start`: migrations, web and worker in one process for local use, plus a
- * demo organization with an Okta directory whose SCIM URL and token are printed
- * on first start.
+ * `npm start`: migrations, web and worker in one process for local use, plus (in
+ * development only) a demo organization with an Okta directory whose SCIM URL and
+ * token are printed on first start.
  */
 runMain('start', async () => {
   const { config, generatedAdminKey } = withDevelopmentAdminKey(loadConfig());
@@ -31,6 +32,11 @@ runMain('start', async () => {
   const web = await startWeb(config, log.child({ proc: 'web' }));
   installShutdown(log, [...web.closers.filter((c) => c.name !== 'postgres'), ...workers.closers, ...web.closers.filter((c) => c.name === 'postgres')]);
 
+  // The demo (an organization, a live token and a portal link in the log) is for a laptop only.
+  if (config.env !== 'development') {
+    process.stdout.write(productionStartBanner(config) + '\n');
+    return;
+  }
   const demo = await ensureDemoDirectory(web.db, config.publicUrl);
   const lines = [
     '',

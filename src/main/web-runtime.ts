@@ -1,4 +1,5 @@
 import http from 'node:http';
+import type Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config';
 import { createDb, migrationsCurrent, type Db } from '../store/db';
@@ -18,6 +19,8 @@ import { closeHttpServer } from '../ops/close-http-server';
 
 export interface WebRuntime {
   server: http.Server;
+  /** The Koa app (its routers are listed by mountedRouters, for the route-guard matrix test). */
+  app: Koa;
   port: number;
   db: Db;
   closers: Closer[];
@@ -73,5 +76,5 @@ export async function startWeb(config: Config, log: Logger, port = config.port):
     { name: 'redis', close: () => Promise.allSettled([subscriber.quit(), producer.quit()]) },
     { name: 'postgres', close: () => db.destroy() },
   ];
-  return { server, port: boundPort, db, closers };
+  return { server, app, port: boundPort, db, closers };
 }

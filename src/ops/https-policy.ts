@@ -3,7 +3,9 @@ import type { Context } from 'koa';
 /** Paths that carry credentials or tenant data and must arrive over HTTPS in production. */
 export type ProtectedArea = 'scim' | 'api' | 'portal' | 'ops';
 
-export function protectedArea(path: string): ProtectedArea | undefined {
+export function protectedArea(rawPath: string): ProtectedArea | undefined {
+  // Case-insensitive on purpose: a spelling the routers might accept must never skip the policy.
+  const path = rawPath.toLowerCase();
   if (path === '/scim' || path.startsWith('/scim/')) return 'scim';
   if (path === '/api' || path.startsWith('/api/')) return 'api';
   if (path === '/portal' || path.startsWith('/portal/')) return 'portal';

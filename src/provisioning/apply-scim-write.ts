@@ -8,6 +8,7 @@ import type { WriteContext, WriteOutcome } from './write-context';
 import { createUser, deleteUser, patchUser, replaceUser } from './user-commands';
 import { createGroup, deleteGroup, patchGroup, replaceGroup } from './group-commands';
 import { isUniqueViolation } from '../store/pg-errors';
+import { GROUP_NAME_INDEX, duplicateGroupName } from './group-name-conflict';
 
 export interface AppliedWrite {
   result: ScimResult;
@@ -91,9 +92,10 @@ export async function applyScimWrite(db: Db, job: ScimWriteJob, attempt: number)
   }
 }
 
-/** SCIM errors, and the unique-index race of two concurrent renames to one userName, become results. */
+/** SCIM errors, and unique-index violations (a taken userName or group displayName), become results. */
 function toScimError(error: unknown): ScimError | undefined {
   if (error instanceof ScimError) return error;
+  if (isUniqueViolation(error, GROUP_NAME_INDEX)) return duplicateGroupName();
   if (isUniqueViolation(error, 'users_directory_user_name_uq')) {
     return new ScimError(409, 'A user with this userName already exists in this directory', 'uniqueness');
   }

@@ -31,6 +31,8 @@ export interface DirectoryPrincipal {
   directoryId: string;
   organizationId: string;
   tokenId: string;
+  /** The directory's identity provider: keys the provider-specific request normalisation (src/scim/quirks). */
+  provider: Provider;
 }
 
 interface DirectoryRow {
@@ -169,7 +171,7 @@ export class DirectoryStore {
    */
   async authenticate(directoryId: string, token: string): Promise<DirectoryPrincipal | undefined> {
     const presented = hashToken(token);
-    const rows: { token_id: string; token_hash: Buffer; organization_id: string }[] = isUuid(directoryId)
+    const rows: { token_id: string; token_hash: Buffer; organization_id: string; provider: Provider }[] = isUuid(directoryId)
       ? await this.db('directory_tokens as t')
           .join('directories as d', 'd.id', 't.directory_id')
           .join('organizations as o', 'o.id', 'd.organization_id')
@@ -178,12 +180,12 @@ export class DirectoryStore {
           .andWhere('o.directory_sync_enabled', true)
           .whereNull('t.revoked_at')
           .andWhere((q) => void q.whereNull('t.expires_at').orWhereRaw('t.expires_at > now()'))
-          .select('t.id as token_id', 't.token_hash', 'd.organization_id')
+          .select('t.id as token_id', 't.token_hash', 'd.organization_id', 'd.provider')
       : [];
     let match: DirectoryPrincipal | undefined;
-    for (const row of rows.length ? rows : [{ token_id: '', token_hash: DUMMY_HASH, organization_id: '' }]) {
+    for (const row of rows.length ? rows : [{ token_id: '', token_hash: DUMMY_HASH, organization_id: '', provider: 'generic' as const }]) {
       if (hashesEqual(presented, row.token_hash) && row.token_id) {
-        match = { directoryId, organizationId: row.organization_id, tokenId: row.token_id };
+        match = { directoryId, organizationId: row.organization_id, tokenId: row.token_id, provider: row.provider };
       }
     }
     return match;

@@ -1,6 +1,8 @@
 import type { Prng } from './prng';
 import type { DirectoryModel } from './fuzz-model';
-import { HOSTILE_STRINGS, hostileValue, mutate } from './hostile-values';
+import { DATE_LITERALS, ESCAPED_LITERALS, HOSTILE_STRINGS, hostileValue, mutate } from './hostile-values';
+import { spellingVariants } from '../support/path-spellings';
+import { nonCanonicalReason } from '../../src/http/middleware/canonical-path';
 
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -30,6 +32,8 @@ export interface FuzzCase {
   method: string;
   /** Path below /scim/v2/{directoryId}, sent byte for byte (no normalisation). */
   path: string;
+  /** The whole request-target instead (path spellings of the SCIM prefix itself); must never be a 2xx. */
+  rawPath?: string;
   headers: Record<string, string>;
   auth: AuthVariant;
   body?: Buffer;
@@ -209,6 +213,12 @@ export function nextCase(c: CaseContext): FuzzCase {
     [1, 'group.delete'],
     [3, 'discovery'],
     [3, 'odd-method'],
+    // Issue 9: literals whose escapes decode to unstorable text only inside the filter parser, dates at and past
+    // PostgreSQL's range, the same inside PATCH path filters, and spellings of the SCIM prefix.
+    [4, 'filter.escape'],
+    [3, 'filter.date'],
+    [4, 'patch.escape-path'],
+    [2, 'scim.spelling'],
   ]);
   let value: unknown;
   let mutated = false;
@@ -286,6 +296,46 @@ export function nextCase(c: CaseContext): FuzzCase {
     case 'group.delete': {
       const { id, real } = pathId(c, groupId, dir);
       Object.assign(base, { method: 'DELETE', path: `/Groups/${id}`, intent: real ? { kind: 'group.delete', id } : { kind: 'must-fail' } });
+      break;
+    }
+    case 'filter.escape': {
+      const resource = rng.pick(['Users', 'Groups'] as const);
+      const lit = rng.pick(ESCAPED_LITERALS);
+      const attr = resource === 'Users' ? rng.pick(['userName', 'externalId', 'emails.value', 'name.givenName', 'displayName']) : rng.pick(['displayName', 'externalId', 'members.value']);
+      const filter = rng.pick([`${attr} eq "${lit}"`, `${attr} co "${lit}"`, `${attr} sw "a${lit}"`, `not (${attr} eq "${lit}")`, resource === 'Users' ? `emails[type eq "${lit}"].value eq "x"` : `members[value eq "${lit}"]`, `${attr} eq "x" or ${attr} ew "${lit}"`]);
+      Object.assign(base, { path: `/${resource}?filter=${pct(filter)}${rng.pick(['', '&startIndex=1&count=10'])}` });
+      break;
+    }
+    case 'filter.date': {
+      const resource = rng.pick(['Users', 'Groups'] as const);
+      const filter = `meta.${rng.pick(['lastModified', 'created'])} ${rng.pick(['gt', 'ge', 'lt', 'le', 'eq', 'ne'])} "${rng.pick(DATE_LITERALS)}"`;
+      Object.assign(base, { path: `/${resource}?filter=${pct(rng.chance(0.3) ? `${filter} and meta.lastModified lt "${rng.pick(DATE_LITERALS)}"` : filter)}` });
+      break;
+    }
+    case 'patch.escape-path': {
+      const lit = rng.pick(ESCAPED_LITERALS);
+      if (rng.chance(0.5)) {
+        const { id, real } = pathId(c, userId, dir);
+        const op = rng.pick([
+          { op: 'replace', path: `emails[type eq "${lit}"].value`, value: 'escaped@example.com' },
+          { op: 'add', path: `addresses[type eq "${lit}"].locality`, value: 'Paris' },
+          { op: 'remove', path: `emails[value eq "${lit}"]` },
+          { op: 'Replace', path: `phoneNumbers[type eq "work" and value co "${lit}"].value`, value: '+1 555' },
+        ]);
+        value = { schemas: [PATCH_SCHEMA], Operations: [op] };
+        Object.assign(base, { method: 'PATCH', path: `/Users/${id}`, intent: real ? { kind: 'user.update', id } : { kind: 'must-fail' } });
+      } else {
+        const { id, real } = pathId(c, groupId, dir);
+        value = { schemas: [PATCH_SCHEMA], Operations: [{ op: 'remove', path: rng.pick([`members[value eq "${lit}"]`, `members[display eq "${lit}"]`, `members[value eq "x" or value eq "${lit}"]`]) }] };
+        Object.assign(base, { method: 'PATCH', path: `/Groups/${id}`, intent: real ? { kind: 'group.patch', id, changes: undefined } : { kind: 'must-fail' } });
+      }
+      break;
+    }
+    case 'scim.spelling': {
+      const canonical = `/scim/v2/${model.directoryId}${rng.pick(['/Users', '/Groups', '/ServiceProviderConfig', '/Schemas', '/ResourceTypes', userId ? `/Users/${userId}` : '/Users', groupId ? `/Groups/${groupId}` : '/Groups'])}`;
+      const method = rng.pick(['GET', 'GET', 'POST', 'PATCH', 'DELETE', 'PUT']);
+      if (method !== 'GET') value = method === 'PATCH' ? { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', value: { active: false } }] } : oktaUser(uniqueName(c));
+      Object.assign(base, { method, path: '/Users', rawPath: rng.pick(spellingVariants(canonical).filter((v) => nonCanonicalReason(v) !== undefined)), intent: { kind: 'must-fail' } });
       break;
     }
     case 'discovery':

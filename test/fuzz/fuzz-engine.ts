@@ -3,6 +3,12 @@ import { createTestEnv, type TestDirectory } from '../support/test-env';
 import { Prng } from './prng';
 import { DirectoryModel, compareWithDatabase } from './fuzz-model';
 import { nextCase, type AuthVariant, type FuzzCase, type MemberChange } from './fuzz-cases';
+import { nextSurfaceCase, type SurfaceCase } from './surface-cases';
+import { ADMIN_KEY } from '../admin/admin-client';
+import { PortalClient } from '../portal/portal-client';
+import { OrganizationStore } from '../../src/store/organization-store';
+import { issuePortalLink } from '../../src/portal/portal-link';
+import { nonCanonicalReason } from '../../src/http/middleware/canonical-path';
 
 const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const LIST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
@@ -13,6 +19,8 @@ export interface FuzzOptions {
   /** A request not answered within this is a hang (a violation). */
   timeoutMs?: number;
   onProgress?: (done: number, violations: number) => void;
+  /** Share of requests sent to the admin API, the portal and the ops endpoints (default 0.3); the rest is SCIM. */
+  surfaceShare?: number;
 }
 
 export interface Violation {
@@ -35,6 +43,8 @@ export interface FuzzReport {
   modelProblems: string[];
   users: number;
   groups: number;
+  /** Requests per case family (SCIM kinds and the other surfaces' families). */
+  families: Record<string, number>;
 }
 
 interface Answer {
@@ -43,10 +53,15 @@ interface Answer {
   text: string;
 }
 
+/** What goes on the wire: anything Node refuses to send is percent-encoded; the rest goes byte for byte. */
+function wirePath(path: string): string {
+  return path.replace(/[^\x21-\x7e]/gu, (ch) => [...Buffer.from(ch, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0').toUpperCase()}`).join(''));
+}
+
 function send(port: number, method: string, path: string, headers: Record<string, string>, body: Buffer | undefined, timeoutMs: number): Promise<Answer> {
   return new Promise((resolve) => {
     // Anything Node refuses to put on the wire is percent-encoded; the rest goes byte for byte.
-    const wire = path.replace(/[^\x21-\x7e]/gu, (ch) => [...Buffer.from(ch, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0').toUpperCase()}`).join(''));
+    const wire = wirePath(path);
     const req = http.request({ host: '127.0.0.1', port, method, path: wire, headers: { ...headers, ...(body ? { 'Content-Length': String(body.length) } : {}) }, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -80,12 +95,17 @@ function authHeader(variant: AuthVariant, own: string, other: string): Record<st
 }
 
 /** The shape checks every answer must pass (issue 6 req 3, G7). */
-export function checkAnswer(fc: FuzzCase, a: Answer): string | undefined {
+export function checkAnswer(fc: FuzzCase, a: Answer, sentPath = fc.rawPath ?? fc.path): string | undefined {
   if (a.status <= 0) return a.status === 0 || /timeout/.test(a.text) ? `no answer (${a.text})` : undefined;
   if (a.status >= 500) return `5xx`;
+  // Another spelling of the SCIM prefix is refused before any guard (issue 9): never a success, never a 5xx.
+  if (fc.rawPath !== undefined) return [401, 403, 404].includes(a.status) ? undefined : `non-canonical spelling answered ${a.status}`;
   if (a.status < 200 || (a.status >= 300 && a.status < 400)) return `unexpected status class`;
   const expectAuthFailure = fc.auth !== 'ok' && fc.auth !== 'lowercase-bearer';
-  if (expectAuthFailure && a.status !== 401 && a.status !== 429) return `credential variant ${fc.auth} was not refused with 401`;
+  // A non-canonical path (`/Users/..`, `%2e%2e`) is a 404 before any credential is looked at (issue 9).
+  const refusedSpelling = a.status === 404 && nonCanonicalReason(wirePath(sentPath).split('?')[0] ?? '') !== undefined;
+  // 431: Node's HTTP parser refuses an oversize request line before any middleware runs; nothing was read or done.
+  if (expectAuthFailure && a.status !== 401 && a.status !== 429 && a.status !== 431 && !refusedSpelling) return `credential variant ${fc.auth} was not refused with 401`;
   if (a.status < 300 && fc.intent.kind === 'must-fail') return `write that must be refused was accepted (${a.status})`;
   if (a.status === 204) return a.text === '' ? undefined : '204 with a body';
   if (!/^application\/(scim\+)?json/.test(a.contentType)) return `content-type ${a.contentType}`;
@@ -117,6 +137,34 @@ export function checkAnswer(fc: FuzzCase, a: Answer): string | undefined {
   return undefined;
 }
 
+/** Checks of an admin, portal or ops answer: no 5xx, guards on every spelling, errors in the surface's own format. */
+export function checkSurfaceAnswer(sc: SurfaceCase, a: Answer): string | undefined {
+  if (a.status <= 0) return a.status === 0 || /timeout/.test(a.text) ? `no answer (${a.text})` : undefined;
+  if (a.status >= 500) return '5xx';
+  if (sc.spelled) return [401, 403, 404].includes(a.status) ? undefined : `non-canonical spelling answered ${a.status}`;
+  if (sc.credentials !== 'valid' && a.status < 400) return `answered ${a.status} without valid credentials`;
+  if (sc.surface === 'admin' && a.status >= 400) {
+    try {
+      const body = JSON.parse(a.text) as { error?: { code?: unknown } };
+      if (typeof body.error?.code !== 'string') return 'admin error without error.code';
+    } catch {
+      return 'admin error is not JSON';
+    }
+  }
+  if (sc.surface === 'portal' && a.status >= 400 && !a.contentType.startsWith('text/html')) return `portal error as ${a.contentType}`;
+  return undefined;
+}
+
+function surfaceHeaders(sc: SurfaceCase, portalCookie: string): Record<string, string> {
+  const headers: Record<string, string> = sc.contentType ? { 'Content-Type': sc.contentType } : {};
+  const secret = sc.credentials === 'valid' ? ADMIN_KEY : 'wrong-key-wrong-key-wrong';
+  if (sc.credentials === 'none') return headers;
+  if (sc.surface === 'admin') headers['Authorization'] = `Bearer ${secret}`;
+  if (sc.surface === 'ops') headers['Authorization'] = `Basic ${Buffer.from(`ops:${secret}`).toString('base64')}`;
+  if (sc.surface === 'portal') headers['Cookie'] = sc.credentials === 'valid' ? portalCookie : 'dirsync_portal=forged';
+  return headers;
+}
+
 function applyChanges(model: DirectoryModel, id: string, changes: MemberChange[]): void {
   const g = model.groups.get(id);
   if (!g) return;
@@ -137,7 +185,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const timeoutMs = options.timeoutMs ?? 25_000;
   // Limits off: one client IP sends thousands of requests and a third of them with bad credentials;
   // the limiter has its own tests, here it would only turn every later answer into a 429.
-  const env = await createTestEnv({ env: { SCIM_AUTH_FAILURE_LIMIT: '0', SCIM_RATE_LIMIT: '0' } });
+  const env = await createTestEnv({ env: { SCIM_AUTH_FAILURE_LIMIT: '0', SCIM_RATE_LIMIT: '0', ADMIN_API_KEY: ADMIN_KEY } });
   const started = Date.now();
   try {
     const dirs: [TestDirectory, TestDirectory] = [await env.createDirectory({ provider: 'okta' }), await env.createDirectory({ provider: 'entra' })];
@@ -147,22 +195,44 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     let n = 0;
     const ctx = { rng, models, counter: () => ++n, maxBodyBytes: env.config.scim.maxBodyBytes };
     const statuses: Record<string, number> = {};
+    const families: Record<string, number> = {};
     const violations: Violation[] = [];
     let accepted = 0;
+    // The other surfaces: admin writes go to an organization of their own; the portal session belongs to the fuzzed
+    // Okta directory's organization and only reads (its state-changing forms are sent without a CSRF token).
+    const scratch = await new OrganizationStore(env.db).create(`Fuzz scratch ${options.seed}`, true);
+    const portal = new PortalClient(env.baseUrl);
+    await portal.open((await issuePortalLink(env.config, env.db, dirs[0].organizationId)).url);
+    const portalCookie = portal.cookie ?? '';
+    const surfaceCtx = { rng, scratchOrgId: scratch.id, portalDirectoryId: dirs[0].directoryId, someGroupId: () => models[0].someGroup((xs) => rng.pick(xs)), counter: () => ++n };
+    const surfaceShare = options.surfaceShare ?? 0.3;
     const readBack = async (dir: 0 | 1, path: string) => {
       const a = await send(port, 'GET', `/scim/v2/${dirs[dir].directoryId}${path}`, { Authorization: `Bearer ${dirs[dir].token}`, Accept: 'application/scim+json' }, undefined, timeoutMs);
       return a.status === 200 ? (JSON.parse(a.text) as unknown) : undefined;
     };
 
     for (let i = 0; i < options.requests; i++) {
+      if (rng.chance(surfaceShare)) {
+        const sc = nextSurfaceCase(surfaceCtx);
+        families[sc.family] = (families[sc.family] ?? 0) + 1;
+        const a = await send(port, sc.method, sc.rawPath, surfaceHeaders(sc, portalCookie), sc.body, timeoutMs);
+        statuses[a.status] = (statuses[a.status] ?? 0) + 1;
+        if (process.env['FUZZ_TRACE']) process.stdout.write(`#${i} [${sc.family} ${sc.credentials}] ${sc.method} ${sc.rawPath.slice(0, 120)} → ${a.status} ${a.text.slice(0, 120)}\n`);
+        const problem = checkSurfaceAnswer(sc, a);
+        if (problem) violations.push({ index: i, label: `${sc.family} credentials=${sc.credentials}`, request: `${sc.method} ${sc.rawPath.slice(0, 200)} body=${(sc.body?.toString('utf8') ?? '').slice(0, 300)}`, status: a.status, problem, response: a.text.slice(0, 300) });
+        if ((i + 1) % 500 === 0) options.onProgress?.(i + 1, violations.length);
+        continue;
+      }
       const fc = nextCase(ctx);
+      const family = fc.label.split(' ')[0] ?? fc.label;
+      families[family] = (families[family] ?? 0) + 1;
       const dir = dirs[fc.dir];
       const model = models[fc.dir];
       const headers = { Accept: 'application/scim+json', 'User-Agent': 'Okta SCIM Client 1.0.0', ...authHeader(fc.auth, dir.token, dirs[1 - fc.dir]?.token ?? ''), ...fc.headers };
-      const a = await send(port, fc.method, `/scim/v2/${dir.directoryId}${fc.path}`, headers, fc.body, timeoutMs);
+      const a = await send(port, fc.method, fc.rawPath ?? `/scim/v2/${dir.directoryId}${fc.path}`, headers, fc.body, timeoutMs);
       statuses[a.status] = (statuses[a.status] ?? 0) + 1;
       if (process.env['FUZZ_TRACE']) process.stdout.write(`#${i} d${fc.dir} [${fc.label}] ${fc.method} ${fc.path.slice(0, 120)} → ${a.status} ${a.text.slice(0, 120)}\n`);
-      const problem = checkAnswer(fc, a);
+      const problem = checkAnswer(fc, a, fc.rawPath ?? `/scim/v2/${dir.directoryId}${fc.path}`);
       if (problem) {
         violations.push({ index: i, label: fc.label, request: `${fc.method} ${fc.path.slice(0, 200)} body=${(fc.body?.toString('utf8') ?? '').slice(0, 300)}`, status: a.status, problem, response: a.text.slice(0, 300) });
       }
@@ -202,6 +272,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       modelProblems,
       users: models[0].users.size + models[1].users.size,
       groups: models[0].groups.size + models[1].groups.size,
+      families,
     };
   } finally {
     await env.close();

@@ -40,6 +40,49 @@ export const HOSTILE_STRINGS: readonly string[] = [
   'urn:ietf:params:scim:schemas:core:2.0:User',
 ];
 
+/**
+ * Text of a JSON string literal (between the quotes) as written into a SCIM filter or PATCH path:
+ * the escapes decode to NUL, lone surrogates, quotes or valid pairs only inside the filter parser.
+ */
+export const ESCAPED_LITERALS: readonly string[] = [
+  'a\\u0000b',
+  '\\u0000',
+  '\\ud800',
+  'x\\udfff',
+  '\\ud83d',
+  '\\uD83D\\uDE00',
+  '\\udc00\\ud800',
+  '\\"',
+  'a\\\\b',
+  '\\n\\t',
+  '\\u00e9t\\u00e9',
+  '\\u',
+  '\\uzzzz',
+  '\\x41',
+  '\\u0000\\u0000\\u0000',
+  'work',
+];
+
+/** Dates in and out of PostgreSQL's timestamptz range, and impossible ones. */
+export const DATE_LITERALS: readonly string[] = [
+  '0000-01-01',
+  '0000-12-31T23:59:59Z',
+  '0001-01-01T00:00:00+01:00',
+  '0001-01-01T00:00:00Z',
+  '9999-12-31T23:59:59Z',
+  '9999-12-31T23:59:59-01:00',
+  '2011-02-30',
+  '2011-13-01',
+  '2020-01-01T24:00:00Z',
+  '00000-01-01',
+  '+275760-09-13T00:00:00Z',
+  '-000001-01-01T00:00:00Z',
+  '2024-02-29T12:00:00.123456789Z',
+  '2011-05-13T04:42:34Z',
+  '1969-12-31T23:59:59.999Z',
+  '2011-05-13T04:42:34\\u0000Z',
+];
+
 /** A value of any JSON type, often hostile. */
 export function hostileValue(rng: Prng, depth = 0): unknown {
   return rng.weighted<() => unknown>([

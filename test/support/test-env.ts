@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
+import type Koa from 'koa';
 import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../src/config/config';
 import { pino } from 'pino';
@@ -12,6 +13,10 @@ import { startWorkers } from '../../src/main/worker-runtime';
 import type { Closer } from '../../src/main/shutdown';
 import { OrganizationStore } from '../../src/store/organization-store';
 import { DirectoryStore, type Provider } from '../../src/store/directory-store';
+
+// Test receivers listen on 127.0.0.1: the development switch lets webhooks reach loopback (and nothing else private).
+// Set in process.env too: the connect-time check of a webhook reads it from there (src/delivery/webhook-sink.ts).
+process.env['WEBHOOK_ALLOW_LOOPBACK'] ??= 'true';
 
 const PG_BASE = process.env['TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432';
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -38,6 +43,8 @@ export interface TestEnv {
   db: Db;
   baseUrl: string;
   redis: Redis;
+  /** The web process's Koa app (undefined when the web process is not started). */
+  app: Koa | undefined;
   createDirectory(opts?: { provider?: Provider; enabled?: boolean; orgName?: string }): Promise<TestDirectory>;
   close(): Promise<void>;
 }
@@ -69,6 +76,7 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
     QUEUE_PREFIX: `{dstest-${suffix}}`,
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
     WORKER_CONCURRENCY: '4',
+    WEBHOOK_ALLOW_LOOPBACK: process.env['WEBHOOK_ALLOW_LOOPBACK'] ?? 'true',
     ...options.env,
   });
   await ensureDatabase(databaseUrl);
@@ -81,7 +89,12 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
   const log = testLogger(config.logLevel);
   const closers: Closer[] = [];
   if (options.workers !== false) closers.push(...(await startWorkers(config, log)).closers);
-  if (options.web !== false) closers.unshift(...(await startWeb(config, log, port)).closers);
+  let app: Koa | undefined;
+  if (options.web !== false) {
+    const web = await startWeb(config, log, port);
+    app = web.app;
+    closers.unshift(...web.closers);
+  }
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 3 });
 
   let orgCounter = 0;
@@ -90,6 +103,7 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
     db,
     baseUrl: config.publicUrl,
     redis,
+    app,
     async createDirectory(opts = {}) {
       const org = await new OrganizationStore(db).create(opts.orgName ?? `Org ${++orgCounter} ${suffix}`, opts.enabled ?? true);
       const { directory, token } = await new DirectoryStore(db).create(org.id, opts.provider ?? 'okta');

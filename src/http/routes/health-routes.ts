@@ -6,7 +6,7 @@ export interface HealthDeps {
 
 /** /healthz: the process is alive. /readyz: PostgreSQL and Redis answer and migrations are current (503 otherwise). */
 export function createHealthRouter(deps: HealthDeps): Router {
-  const router = new Router();
+  const router = new Router({ sensitive: true, strict: true });
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });

@@ -65,7 +65,7 @@ function portalShell(log: Logger): Middleware {
 
 /** The Admin Portal under /portal: server-rendered pages, organization-scoped cookie sessions. */
 export function createPortalRouter(deps: PortalDeps): Router {
-  const router = new Router();
+  const router = new Router({ sensitive: true, strict: true });
   router.use('/portal', portalShell(deps.log));
   router.use('/portal', bodyParser({ enableTypes: ['form'], formLimit: '16kb', encoding: 'utf-8' }));
   router.get('/portal/assets/:file', (ctx) => {

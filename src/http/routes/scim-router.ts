@@ -26,7 +26,7 @@ export interface ScimRouterDeps {
 
 /** Everything under /scim/v2/{directoryId}: bearer auth, then SCIM resources and discovery. */
 export function createScimRouter(deps: ScimRouterDeps): Router {
-  const router = new Router({ prefix: '/scim/v2/:directoryId' });
+  const router = new Router({ prefix: '/scim/v2/:directoryId', sensitive: true, strict: true });
   router.use(scimErrorHandler(deps.log, deps.config.scim.retryAfterSeconds));
   if (deps.ops) router.use(authFailureLimit(deps.ops.throttle));
   router.use(bearerAuth(deps.directories));

@@ -13,6 +13,7 @@ import { parsePatchRequest, type PatchOp } from '../../scim/patch/parse-patch';
 import { isUuid } from '../../store/organization-store';
 import { readScimBody } from '../read-scim-body';
 import { stripPasswords } from '../strip-passwords';
+import { normaliseProviderRequest } from '../../scim/quirks/provider-quirks';
 import { sendScimResult } from '../scim-response';
 import { scimBaseUrl } from './scim-read-routes';
 
@@ -43,7 +44,9 @@ async function submit(deps: ScimWriteDeps, ctx: Context, method: ScimMethod, res
   const principal = ctx.state.principal as DirectoryPrincipal;
   // Okta's 404 probes use ids like 010101001010101011001010101011: no such id can exist, answer without queueing.
   if (resourceId !== undefined && !isUuid(resourceId)) throw new ScimError(404, `${resourceType} ${JSON.stringify(resourceId.slice(0, 100))} not found`);
-  const body = method === 'DELETE' ? undefined : stripPasswords(await readScimBody(ctx, { maxBytes: deps.config.scim.maxBodyBytes, maxDepth: deps.config.scim.maxJsonDepth }));
+  const raw = method === 'DELETE' ? undefined : stripPasswords(await readScimBody(ctx, { maxBytes: deps.config.scim.maxBodyBytes, maxDepth: deps.config.scim.maxJsonDepth }));
+  // Provider quirks become RFC forms here, once: everything after (validation, queue, worker) sees only those.
+  const body = normaliseProviderRequest({ provider: principal.provider, method, resourceType, body: raw });
   const summary = validate(method, resourceType, body, deps.config.scim.maxPatchOperations);
   const ifMatch = ctx.get('if-match') || undefined;
   const fingerprint = createHash('sha256')

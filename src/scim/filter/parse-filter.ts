@@ -4,6 +4,8 @@ import { findAttribute } from '../attribute-definitions';
 import { coerceBoolean } from '../attribute-value';
 import { Result, err, ok } from '../result';
 import { badRequest } from '../scim-error';
+import { isUnstorableText } from '../storable-text';
+import { isStorableInstant } from '../storable-date';
 import { parseFilterSyntax } from './filter-tokens';
 
 /** Comparison operators of RFC 7644 §3.4.2.2, Table 3. */
@@ -148,6 +150,9 @@ function checkValue(path: AttrRef, op: CompareOp, v: FilterValue, label: string)
   const def = leafDef(path);
   const name = label.slice(0, 100);
   if (v === null) return op === 'eq' || op === 'ne' ? ok(null) : fail(`'${op}' needs a non-null value`);
+  // The literal was JSON-decoded just now: `\u0000` or a lone `\ud800` only appears here, after the edge's scan.
+  if (typeof v === 'string' && isUnstorableText(v)) return fail(`'${name}' compares with U+0000 or an unpaired UTF-16 surrogate`);
+  if (typeof v === 'number' && !Number.isFinite(v)) return fail(`'${name}' compares with a number out of range`);
   if (SUBSTRING.has(op) && typeof v !== 'string') return fail(`'${op}' needs a string value`);
   if (!def) return ok(v);
   switch (def.type) {
@@ -163,7 +168,8 @@ function checkValue(path: AttrRef, op: CompareOp, v: FilterValue, label: string)
     case 'dateTime': {
       if (SUBSTRING.has(op)) return fail(`'${op}' does not apply to dateTime '${name}'`);
       const t = typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) ? Date.parse(v) : NaN;
-      return Number.isNaN(t) ? fail(`'${name}' needs an ISO 8601 date`) : ok(new Date(t).toISOString());
+      if (Number.isNaN(t)) return fail(`'${name}' needs an ISO 8601 date`);
+      return isStorableInstant(t) ? ok(new Date(t).toISOString()) : fail(`'${name}' needs a date between years 0001 and 9999`);
     }
     case 'complex':
       return fail(`Cannot compare complex attribute '${name}'`);
