@@ -1,7 +1,8 @@
 import { loadConfig } from './src/config/config';
 import { migrationConfig } from './src/store/db';
 
-// For the knex CLI (`npx tsx node_modules/.bin/knex migrate:status`); the app itself migrates through `npm run release`.
+// For the knex CLI: `npx tsx node_modules/.bin/knex migrate:status` from source, or
+// `npx knex --knexfile dist/knexfile.js migrate:status` on a build. The app itself migrates through `release`.
 const config = loadConfig();
 
 module.exports = {

@@ -11,7 +11,7 @@ const boolish = z
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
-const EnvSchema = z.object({
+export const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** HTTP port of the web process (Heroku sets it). */
   PORT: int(1, 65535).default(3000),
@@ -63,6 +63,11 @@ const EnvSchema = z.object({
   SCIM_RATE_LIMIT: int(0, 1_000_000).default(60_000),
   /** Window of SCIM_RATE_LIMIT (seconds). */
   SCIM_RATE_LIMIT_WINDOW_SECONDS: int(1, 3600).default(60),
+  /**
+   * Reverse proxies in front of the web process whose X-Forwarded-For / X-Forwarded-Proto are believed
+   * (0: none, the socket peer is the client). Unset: 1 on Heroku (DYNO is set: its router is one hop), else 0.
+   */
+  TRUST_PROXY: int(0, 16).optional(),
   /** Failed SCIM authentications a client IP may make per window before it gets 429; 0 disables. */
   SCIM_AUTH_FAILURE_LIMIT: int(0, 1_000_000).default(300),
   /** Window of SCIM_AUTH_FAILURE_LIMIT (seconds). */
@@ -75,7 +80,7 @@ const EnvSchema = z.object({
   HSTS_MAX_AGE_SECONDS: int(0, 63_072_000).default(31_536_000),
   /** Delivery attempts per (event, sink) before a dead letter (docs/delivery.md). */
   DELIVERY_MAX_ATTEMPTS: int(1, 100).default(12),
-  /** First retry delay (ms); doubles per attempt, with full jitter, up to DELIVERY_BACKOFF_MAX_MS. */
+  /** First retry delay (ms); doubles per attempt up to DELIVERY_BACKOFF_MAX_MS, with equal jitter (half fixed, half random). */
   DELIVERY_BACKOFF_BASE_MS: int(1, 3_600_000).default(2000),
   /** Longest delay between two backoff attempts (ms). A Retry-After is honoured up to max(this, 1 h). */
   DELIVERY_BACKOFF_MAX_MS: int(1, 86_400_000).default(3_600_000),
@@ -145,6 +150,8 @@ export interface Config {
     /** Direct TLS files, when both TLS_CERT and TLS_KEY are set. */
     readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
   };
+  /** Trusted reverse-proxy hops (TRUST_PROXY): how many X-Forwarded-For entries, counted from the right, are believed. */
+  readonly trustProxy: number;
   readonly rateLimit: {
     readonly scimLimit: number;
     readonly scimWindowSeconds: number;
@@ -239,6 +246,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       hstsMaxAgeSeconds: e.HSTS_MAX_AGE_SECONDS,
       tls: e.TLS_CERT && e.TLS_KEY ? Object.freeze({ certFile: e.TLS_CERT, keyFile: e.TLS_KEY }) : undefined,
     }),
+    // Heroku sets DYNO on every dyno; its router is the one hop in front of the web process.
+    trustProxy: e.TRUST_PROXY ?? (raw['DYNO'] ? 1 : 0),
     rateLimit: Object.freeze({
       scimLimit: e.SCIM_RATE_LIMIT,
       scimWindowSeconds: e.SCIM_RATE_LIMIT_WINDOW_SECONDS,

@@ -15,6 +15,7 @@ import { createAdminApiRouter } from './admin/admin-api-router';
 import { createPortalRouter } from './routes/portal-router';
 import type { WebOps } from '../ops/web-ops';
 import { throttleStats } from '../ops/throttle-stats';
+import { koaProxyOptions } from '../ops/proxy-trust';
 
 export interface AppDeps {
   config: Config;
@@ -39,7 +40,7 @@ export function mountedRouters(app: Koa): readonly Router[] {
 
 /** The Koa app of the web process. Holds no state of its own: every request's tenant is on ctx.state. */
 export function createApp(deps: AppDeps): Koa {
-  const app = new Koa({ proxy: true });
+  const app = new Koa(koaProxyOptions(deps.config.trustProxy));
   app.silent = true;
   app.on('error', (err: unknown) => deps.log.error({ err }, 'koa error'));
   app.use(requestId());

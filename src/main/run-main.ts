@@ -1,8 +1,10 @@
 import { ConfigError } from '../config/config';
 import { DependencyError } from './preflight';
+import { installCrashHandlers } from './crash-handlers';
 
-/** Runs an entry point; configuration and dependency problems print one clear message and exit 1. */
+/** Runs an entry point with crash handlers; configuration and dependency problems print one clear message and exit 1. */
 export function runMain(name: string, main: () => Promise<void>): void {
+  installCrashHandlers(name);
   main().catch((error: unknown) => {
     if (error instanceof ConfigError || error instanceof DependencyError) {
       process.stderr.write(`dirsync ${name}: ${error.message}\n`);

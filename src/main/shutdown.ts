@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { setCrashDrain } from './crash-handlers';
 
 export type Closer = { name: string; close: () => Promise<unknown> };
 
@@ -9,6 +10,8 @@ export type Closer = { name: string; close: () => Promise<unknown> };
  */
 export function installShutdown(log: Logger, closers: Closer[], budgetMs = 25_000): () => Promise<void> {
   let shuttingDown = false;
+  // A crash drains through the same closers, then exits 1 (src/main/crash-handlers.ts).
+  setCrashDrain(() => closeAll(log, closers), log);
   const shutdown = async (signal: string) => {
     if (shuttingDown) {
       log.warn({ signal }, 'second signal: exiting now');
@@ -21,14 +24,7 @@ export function installShutdown(log: Logger, closers: Closer[], budgetMs = 25_00
       process.exit(1);
     }, budgetMs);
     timer.unref();
-    for (const c of closers) {
-      try {
-        await c.close();
-        log.info({ part: c.name }, 'closed');
-      } catch (err) {
-        log.warn({ part: c.name, err }, 'close failed');
-      }
-    }
+    await closeAll(log, closers);
     clearTimeout(timer);
     log.info('bye');
     process.exit(0);
@@ -36,4 +32,16 @@ export function installShutdown(log: Logger, closers: Closer[], budgetMs = 25_00
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   return () => shutdown('manual');
+}
+
+/** Runs the closers in order; one failing does not stop the rest. */
+async function closeAll(log: Logger, closers: Closer[]): Promise<void> {
+  for (const c of closers) {
+    try {
+      await c.close();
+      log.info({ part: c.name }, 'closed');
+    } catch (err) {
+      log.warn({ part: c.name, err }, 'close failed');
+    }
+  }
 }

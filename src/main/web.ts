@@ -1,6 +1,5 @@
 import { loadConfig } from '../config/config';
 import { createLogger } from '../log/logger';
-import { startWeb } from './web-runtime';
 import { installShutdown } from './shutdown';
 import { runMain } from './run-main';
 import { followClusterPrimary, runClusterPrimary, shouldFork } from '../ops/cluster-launcher';
@@ -10,6 +9,9 @@ runMain('web', async () => {
   const config = loadConfig();
   const log = createLogger(config.logLevel, 'web');
   if (shouldFork(config.webConcurrency)) return runClusterPrimary(config.webConcurrency, log);
+  // Loaded only where it serves: a cluster primary just forks and would carry the whole app (~60 MB) for nothing.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a deferred load, on purpose.
+  const { startWeb } = require('./web-runtime') as typeof import('./web-runtime');
   const web = await startWeb(config, log);
   followClusterPrimary(installShutdown(log, web.closers));
 });

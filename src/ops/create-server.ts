@@ -6,8 +6,8 @@ import type { Config } from '../config/config';
 /**
  * The listening server: plain HTTP behind a TLS-terminating router (Heroku) or
  * on loopback in development, or direct TLS when TLS_CERT and TLS_KEY name PEM
- * files (deployments with no router in front). Koa sees `ctx.protocol === 'https'`
- * either way (X-Forwarded-Proto with `proxy: true`, or the TLS socket).
+ * files (deployments with no router in front). The HTTPS policy sees HTTPS either way
+ * (X-Forwarded-Proto from TRUST_PROXY trusted hops, or the TLS socket).
  */
 export function createServer(config: Pick<Config, 'ops'>, handler: http.RequestListener): http.Server {
   const tls = config.ops.tls;

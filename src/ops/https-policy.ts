@@ -20,21 +20,25 @@ export function isLoopbackPeer(ctx: Context): boolean {
 }
 
 /**
- * HTTPS as the client saw it: a TLS socket (direct TLS), or behind a router
- * X-Forwarded-Proto (Koa `proxy: true` makes ctx.protocol read it).
+ * HTTPS as the client saw it: a TLS socket (direct TLS), or the X-Forwarded-Proto
+ * value written by the outermost trusted proxy (each appending proxy adds one
+ * value on the right). With no trusted proxy the header is ignored, so a
+ * client cannot claim HTTPS over a plain connection.
  */
 export function arrivedOverHttps(ctx: Context): boolean {
-  return ctx.protocol === 'https';
+  if ((ctx.req.socket as { encrypted?: boolean }).encrypted) return true;
+  // Trusted hops: the app's Koa options, set from TRUST_PROXY (src/ops/proxy-trust.ts).
+  const hops = ctx.app.proxy ? ctx.app.maxIpsCount : 0;
+  if (hops === 0) return false;
+  const values = ctx.get('x-forwarded-proto').split(',').map((s) => s.trim().toLowerCase());
+  return values[Math.max(0, values.length - hops)] === 'https';
 }
 
 /**
- * The client's IP for per-IP limits: the last X-Forwarded-For hop when a router
- * is in front (Heroku appends the real peer; earlier entries are client-written),
- * else the socket peer.
+ * The client's IP for per-IP limits: Koa's ctx.ip, which with TRUST_PROXY=n is
+ * the leftmost of the last n X-Forwarded-For entries (the address the outermost
+ * trusted proxy saw) and with 0 the socket peer; client-written entries never count.
  */
 export function clientIp(ctx: Context): string {
-  const forwarded = ctx.get('x-forwarded-for');
-  const last = forwarded.split(',').map((s) => s.trim()).filter(Boolean).pop();
-  const ip = last && !isLoopbackPeer(ctx) ? last : (last ?? ctx.req.socket.remoteAddress ?? 'unknown');
-  return ip.slice(0, 64);
+  return (ctx.ip || ctx.req.socket.remoteAddress || 'unknown').slice(0, 64);
 }

@@ -1,6 +1,7 @@
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import path from 'node:path';
+import { readdir } from 'node:fs/promises';
 import type { Config } from '../config/config';
 
 // int8 (bigint) columns: sequences and counts stay far below 2^53.
@@ -8,11 +9,44 @@ pg.types.setTypeParser(20, (v: string) => Number.parseInt(v, 10));
 
 export type Db = Knex;
 
-/** Where migrations live; knex loads the .ts files because every entry point runs under tsx. */
+/** Where migrations live: migrations/*.ts from source (tsx), dist/migrations/*.js once built (`npm run build`). */
 export const MIGRATIONS_DIR = path.resolve(__dirname, '../../migrations');
 
 export function migrationConfig(): Knex.MigratorConfig {
-  return { directory: MIGRATIONS_DIR, loadExtensions: ['.ts'], tableName: 'knex_migrations', schemaName: 'public' };
+  return { migrationSource: new MigrationFiles(MIGRATIONS_DIR), tableName: 'knex_migrations', schemaName: 'public' };
+}
+
+interface MigrationFile {
+  file: string;
+}
+
+/**
+ * Loads the migrations of the running flavour (.ts under tsx, .js when compiled)
+ * but names each by its source file (`…_core_schema.ts`), the name every database
+ * has recorded in knex_migrations, so a database migrated from source and one
+ * migrated from dist/ agree on what has been applied.
+ */
+class MigrationFiles implements Knex.MigrationSource<MigrationFile> {
+  private readonly ext = path.extname(__filename) === '.ts' ? '.ts' : '.js';
+
+  constructor(private readonly dir: string) {}
+
+  async getMigrations(): Promise<MigrationFile[]> {
+    const files = await readdir(this.dir);
+    return files
+      .filter((f) => path.extname(f) === this.ext && !f.endsWith('.d.ts'))
+      .sort()
+      .map((file) => ({ file }));
+  }
+
+  getMigrationName(m: MigrationFile): string {
+    return `${path.basename(m.file, this.ext)}.ts`;
+  }
+
+  getMigration(m: MigrationFile): Promise<Knex.Migration> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- knex migrations are CommonJS modules loaded at run time.
+    return Promise.resolve(require(path.join(this.dir, m.file)) as Knex.Migration);
+  }
 }
 
 /**

@@ -25,7 +25,8 @@ describe('Admin Portal security: links, sessions, organization scope, CSRF, toke
   const csrfOf = async (client: PortalClient) => hiddenField((await client.get('/portal/directory-sync')).text, '_csrf');
 
   before(async () => {
-    env = await createTestEnv({ env: { ADMIN_API_KEY: ADMIN_KEY } });
+    // One trusted proxy hop, as behind Heroku's router: X-Forwarded-Proto is believed.
+    env = await createTestEnv({ env: { ADMIN_API_KEY: ADMIN_KEY, TRUST_PROXY: '1' } });
     api = adminClient(env.baseUrl, ADMIN_KEY);
   });
   after(async () => env.close());

@@ -21,12 +21,15 @@ describe('security: a directory token reaches its own directory only', () => {
   let sibling: { directoryId: string; scimUrl: string };
   let bUser: string;
   let bGroup: string;
-  /** Each test fakes its own client IP (X-Forwarded-For from a loopback peer), so the auth-failure limit of one test does not leak into another. */
+  /**
+   * Each test fakes its own client IP: the server trusts one proxy hop (TRUST_PROXY=1, as on Heroku),
+   * so the last X-Forwarded-For entry is the client, and the auth-failure limit of one test does not leak into another.
+   */
   let ipCounter = 10;
   const newIp = () => `198.51.${Math.floor(ipCounter / 250)}.${ipCounter++ % 250}`;
 
   before(async () => {
-    env = await createTestEnv({ env: { ADMIN_API_KEY: ADMIN_KEY, SCIM_AUTH_FAILURE_LIMIT: String(AUTH_FAILURE_LIMIT), SCIM_AUTH_FAILURE_WINDOW_SECONDS: '600', METRICS_PUBLIC: 'false' } });
+    env = await createTestEnv({ env: { ADMIN_API_KEY: ADMIN_KEY, SCIM_AUTH_FAILURE_LIMIT: String(AUTH_FAILURE_LIMIT), SCIM_AUTH_FAILURE_WINDOW_SECONDS: '600', METRICS_PUBLIC: 'false', TRUST_PROXY: '1' } });
     a = await env.createDirectory();
     b = await env.createDirectory();
     // A second directory of A's own organization (e.g. Entra next to Okta).

@@ -1,9 +1,10 @@
 import type { AdminRouteRegistrar } from './admin-api-router';
 import { registerOrganizationRoutes } from './organization-routes';
 import { registerDeliveryRoutes } from './delivery-routes';
+import { registerOpenApiRoute } from './openapi-route';
 
 /**
  * Every area of the admin API registers here, one line each
  * (organizations and portal links, delivery and sinks, …).
  */
-export const ADMIN_ROUTE_REGISTRARS: AdminRouteRegistrar[] = [registerOrganizationRoutes, registerDeliveryRoutes];
+export const ADMIN_ROUTE_REGISTRARS: AdminRouteRegistrar[] = [registerOrganizationRoutes, registerDeliveryRoutes, registerOpenApiRoute];

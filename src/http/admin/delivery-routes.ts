@@ -149,3 +149,6 @@ export const registerDeliveryRoutes: AdminRouteRegistrar = (router, deps) => {
     ctx.body = { data: await new ReconcileReportStore(db).list(d.id) };
   });
 };
+
+/** Request schemas, for the OpenAPI description (src/http/admin/openapi.ts). */
+export const DELIVERY_REQUESTS = { CreateSink, UpdateSink, Mapping, Replay, Reconcile, FeedQuery };

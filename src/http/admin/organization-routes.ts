@@ -129,3 +129,6 @@ export const registerOrganizationRoutes: AdminRouteRegistrar = (router: Router, 
     ctx.body = { url: link.url, expiresAt: link.expiresAt.toISOString(), organizationId: org.id, linkId: link.linkId, directorySyncEnabled: org.directorySyncEnabled };
   });
 };
+
+/** Request schemas, for the OpenAPI description (src/http/admin/openapi.ts). */
+export const ORGANIZATION_REQUESTS = { CreateOrganization, UpdateOrganization, CreatePortalLink };

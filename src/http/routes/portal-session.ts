@@ -28,7 +28,7 @@ export interface PortalState {
 
 export const portalState = (ctx: Context): PortalState => ctx.state.portal as PortalState;
 
-/** HttpOnly, SameSite=Lax, Secure whenever the request came over HTTPS (ctx.secure honours X-Forwarded-Proto: app proxy is on). */
+/** HttpOnly, SameSite=Lax, Secure whenever the request came over HTTPS (ctx.secure honours X-Forwarded-Proto from TRUST_PROXY trusted hops). */
 export function setSessionCookie(ctx: Context, value: string, expiresAt: Date): void {
   ctx.cookies.set(PORTAL_COOKIE, value, { httpOnly: true, sameSite: 'lax', secure: ctx.secure, path: '/portal', expires: expiresAt, overwrite: true });
 }

@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { EVENT_TYPES } from '../../events/event-types';
+
+/**
+ * What the admin API answers, as zod schemas: the OpenAPI description
+ * (src/http/admin/openapi.ts) is generated from them, and
+ * test/admin/openapi.test.ts validates real responses against that description.
+ */
+const Uuid = z.string().uuid();
+const Timestamp = z.string().datetime({ offset: true });
+const list = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item) });
+
+export const ApiErrorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional(), requestId: z.string() }),
+});
+
+export const Organization = z.object({ id: Uuid, name: z.string(), directorySyncEnabled: z.boolean(), createdAt: Timestamp, updatedAt: Timestamp });
+
+export const Directory = z.object({
+  id: Uuid,
+  organizationId: Uuid,
+  provider: z.string(),
+  name: z.string(),
+  status: z.string(),
+  scimBaseUrl: z.string(),
+  userCount: z.number().int(),
+  groupCount: z.number().int(),
+  lastRequestAt: Timestamp.nullable(),
+  lastError: z.object({ at: Timestamp, status: z.number().int(), summary: z.string() }).nullable(),
+  createdAt: Timestamp,
+});
+
+export const PortalLink = z.object({ url: z.string(), expiresAt: Timestamp, organizationId: Uuid, linkId: z.string(), directorySyncEnabled: z.boolean() });
+
+export const Sink = z.object({
+  id: Uuid,
+  kind: z.enum(['app_model', 'webhook']),
+  name: z.string(),
+  url: z.string().nullable(),
+  timeoutMs: z.number().int(),
+  enabled: z.boolean(),
+  deliverFrom: Timestamp,
+  createdAt: Timestamp,
+});
+/** The only answer that shows a webhook's signing secret. */
+export const SinkWithSecret = Sink.extend({ secret: z.string() });
+
+export const DeadLetter = z.object({
+  id: Uuid,
+  organizationId: Uuid,
+  eventId: Uuid,
+  eventType: z.string(),
+  sinkId: Uuid,
+  sinkName: z.string(),
+  attempts: z.number().int(),
+  lastStatus: z.number().int().nullable(),
+  error: z.string(),
+  createdAt: Timestamp,
+  replayedAt: Timestamp.nullable(),
+});
+export const ReplayResult = z.object({ replayed: z.number().int(), enqueued: z.boolean() });
+
+export const RoleMapping = z.object({ id: Uuid, organizationId: Uuid, groupName: z.string(), role: z.string(), createdAt: Timestamp });
+export const CreatedRoleMapping = RoleMapping.extend({ usersRecomputed: z.number().int() });
+
+export const AppUser = z.object({
+  directoryUserId: Uuid,
+  directoryId: Uuid,
+  userName: z.string(),
+  email: z.string().nullable(),
+  givenName: z.string().nullable(),
+  familyName: z.string().nullable(),
+  displayName: z.string().nullable(),
+  externalId: z.string().nullable(),
+  status: z.enum(['active', 'suspended']),
+  active: z.boolean(),
+  roles: z.array(z.string()),
+  groups: z.array(z.string()),
+  version: z.number().int(),
+  updatedAt: Timestamp,
+});
+
+export const Event = z.object({
+  id: Uuid,
+  type: z.enum(EVENT_TYPES),
+  organizationId: Uuid,
+  directoryId: Uuid,
+  sequence: z.number().int(),
+  occurredAt: Timestamp,
+  resource: z.object({ type: z.string(), id: z.string(), version: z.number().int() }),
+  data: z.record(z.string(), z.unknown()),
+});
+export const EventPage = z.object({
+  data: z.array(Event),
+  /** Pass as `cursor` to read on; unchanged when there was nothing new. */
+  nextCursor: z.string(),
+  hasMore: z.boolean(),
+});
+
+export const DeliveryStats = z.object({
+  oldestUndeliveredAt: Timestamp.nullable(),
+  pendingDeliveries: z.number().int(),
+  deadLetters: z.number().int(),
+  retriesTotal: z.number().int(),
+});
+
+const drift = <T extends z.ZodType>(item: T) => z.object({ count: z.number().int(), items: z.array(item) });
+const Stale = z.object({ id: z.string(), fields: z.array(z.string()) });
+const Membership = z.object({ groupId: z.string(), userId: z.string() });
+export const ReconcileReport = z.object({
+  id: Uuid,
+  organizationId: Uuid,
+  directoryId: Uuid,
+  trigger: z.enum(['schedule', 'manual']),
+  repair: z.boolean(),
+  driftCount: z.number().int(),
+  report: z.object({
+    users: z.object({ missing: drift(z.string()), extra: drift(z.string()), stale: drift(Stale) }),
+    groups: z.object({ missing: drift(z.string()), extra: drift(z.string()), stale: drift(Stale) }),
+    memberships: z.object({ missing: drift(Membership), extra: drift(Membership) }),
+    roles: z.object({ stale: drift(z.object({ userId: z.string(), expected: z.array(z.string()), actual: z.array(z.string()) })) }),
+    driftCount: z.number().int(),
+    repaired: z.boolean(),
+  }),
+  startedAt: Timestamp,
+  finishedAt: Timestamp,
+});
+
+export const Lists = {
+  Organizations: list(Organization),
+  Directories: list(Directory),
+  Sinks: list(Sink),
+  DeadLetters: list(DeadLetter),
+  RoleMappings: list(RoleMapping),
+  AppUsers: list(AppUser),
+  ReconcileReports: list(ReconcileReport),
+};

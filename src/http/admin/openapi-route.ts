@@ -1,0 +1,10 @@
+import type { AdminRouteRegistrar } from './admin-api-router';
+import { buildOpenApi } from './openapi';
+
+/** GET /api/v1/openapi.json: the admin API's OpenAPI 3.1 description (behind the admin key, like every /api/v1 route). */
+export const registerOpenApiRoute: AdminRouteRegistrar = (router) => {
+  let document: Record<string, unknown> | undefined;
+  router.get('/openapi.json', (ctx) => {
+    ctx.body = document ??= buildOpenApi();
+  });
+};
