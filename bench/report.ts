@@ -65,7 +65,7 @@ export function renderReport(r: BenchReport): string {
   lines.push('');
   lines.push(`- Command: \`${r.facts.command}\``);
   lines.push(`- Node ${r.facts.node}; CPU ${r.facts.cpu}; ${r.facts.cores} cores; ${r.facts.memoryGb} GB RAM`);
-  lines.push('- The service runs as production does: separate `web` and `worker` processes (NODE_ENV=production, LOG_LEVEL=info to a file), a fresh database migrated by `src/main/release.ts`, a fresh Redis prefix.');
+  lines.push('- The service runs as production does: separate `web` and `worker` processes from the compiled build, started as the Procfile starts them (`node --max-semi-space-size=2 dist/src/main/{web,worker}.js`, NODE_ENV=production, LOG_LEVEL=info to a file), a fresh database migrated by `src/main/release.ts`, a fresh Redis prefix.');
   lines.push('');
   lines.push('### Targets');
   lines.push('');

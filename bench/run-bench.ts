@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -143,8 +144,11 @@ async function bench(plan: Plan, command: string, w: World): Promise<void> {
     SCIM_RATE_LIMIT: '1000000',
     ...pickEnv(['WORKER_CONCURRENCY', 'PG_POOL_MAX_WEB', 'PG_POOL_MAX_WORKER']),
   };
-  progress('release: migrations via src/main/release.ts');
-  process.stdout.write(`${(await runToCompletion('src/main/release.ts', env)).trimEnd().replace(/^/gm, '  ')}\n`);
+  // Production runs the compiled build with plain node (Procfile): build it, then release from it.
+  progress('build: npm run build (dist/)');
+  execFileSync('bash', [path.join(ROOT, 'scripts/build.sh')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  progress('release: migrations via dist/src/main/release.js');
+  process.stdout.write(`${(await runToCompletion('dist/src/main/release.js', env)).trimEnd().replace(/^/gm, '  ')}\n`);
 
   const knex = createDb({ databaseUrl: w.dbUrl, databaseSsl: false }, 2);
   w.closeKnex = () => knex.destroy();
@@ -155,10 +159,10 @@ async function bench(plan: Plan, command: string, w: World): Promise<void> {
   w.pool = new pg.Pool({ connectionString: w.dbUrl, max: 4 });
 
   progress('starting worker and web child processes');
-  const worker = startService('worker', 'src/main/worker.ts', env, w.logDir);
+  const worker = startService('worker', 'dist/src/main/worker.js', env, w.logDir);
   // BENCH_WORKERS=N starts N-1 more worker processes (scaling experiments; RSS is reported for the first).
-  for (let i = 1; i < Number(process.env['BENCH_WORKERS'] ?? '1'); i++) w.procs.push(startService(`worker${i + 1}`, 'src/main/worker.ts', env, w.logDir));
-  const web = startService('web', 'src/main/web.ts', env, w.logDir);
+  for (let i = 1; i < Number(process.env['BENCH_WORKERS'] ?? '1'); i++) w.procs.push(startService(`worker${i + 1}`, 'dist/src/main/worker.js', env, w.logDir));
+  const web = startService('web', 'dist/src/main/web.js', env, w.logDir);
   const baseline = startService('baseline', 'bench/baseline-server.ts', { BASELINE_DATABASE_URL: w.dbUrl, BASELINE_PORT: String(baselinePort), BASELINE_TOKEN: importDir.token }, w.logDir);
   w.procs.push(web, worker, baseline);
   await Promise.all([waitForHttp(`http://127.0.0.1:${port}/readyz`, web), waitForLog(worker, 'workers started'), waitForLog(baseline, 'baseline listening')]);
