@@ -5,11 +5,12 @@ import getRawBody from 'raw-body';
 import pg from 'pg';
 
 /**
- * The no-queue ceiling (issue 6): a minimal Koa + pg server answering Okta's
- * import pair (userName lookup, POST /Users) straight from PostgreSQL, on its
- * own table with the same columns and the same unique index as `users`. No
- * queue, no operation record, no outbox: what dirsync's guarantees cost is the
- * gap between the two.
+ * The no-queue ceiling: a minimal Koa + pg server answering Okta's import pair
+ * (userName lookup, POST /Users) and its steady-state mix (GET + PUT a user,
+ * PATCH active, PATCH group members add/remove) straight from PostgreSQL, on
+ * its own tables with the same columns and the same unique index as `users`.
+ * No queue, no operation record, no outbox, no validation beyond the minimum:
+ * what dirsync's guarantees cost is the gap between the two.
  *
  * Env: BASELINE_DATABASE_URL, BASELINE_PORT, BASELINE_TOKEN, BASELINE_POOL_MAX (default 10).
  */
@@ -50,6 +51,81 @@ async function createTable(): Promise<void> {
     updated_at timestamptz NOT NULL DEFAULT now())`);
   await pool.query('CREATE UNIQUE INDEX IF NOT EXISTS baseline_users_directory_user_name_uq ON baseline_users (directory_id, lower(user_name))');
   await pool.query('CREATE INDEX IF NOT EXISTS baseline_users_directory_seq_ix ON baseline_users (directory_id, seq)');
+  await pool.query(`CREATE TABLE IF NOT EXISTS baseline_groups (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    directory_id uuid NOT NULL,
+    display_name text NOT NULL,
+    version integer NOT NULL DEFAULT 1,
+    updated_at timestamptz NOT NULL DEFAULT now())`);
+  await pool.query(`CREATE TABLE IF NOT EXISTS baseline_group_members (
+    group_id uuid NOT NULL REFERENCES baseline_groups(id) ON DELETE CASCADE,
+    user_id uuid NOT NULL REFERENCES baseline_users(id) ON DELETE CASCADE,
+    PRIMARY KEY (group_id, user_id))`);
+}
+
+async function readBody(ctx: Koa.Context): Promise<Record<string, unknown> | undefined> {
+  try {
+    return JSON.parse((await getRawBody(ctx.req, { limit: 1024 * 1024 })).toString('utf8')) as Record<string, unknown>;
+  } catch {
+    error(ctx, 400, 'bad JSON', 'invalidSyntax');
+    return undefined;
+  }
+}
+
+function columns(doc: Record<string, unknown>): unknown[] {
+  const emails = Array.isArray(doc['emails']) ? (doc['emails'] as { value?: unknown; primary?: unknown }[]) : [];
+  const email = emails.find((e) => e.primary)?.value ?? emails[0]?.value;
+  return [doc['userName'], doc['externalId'] ?? null, doc['displayName'] ?? null, doc['active'] !== false, typeof email === 'string' ? email : null];
+}
+
+type PatchOp = { op?: string; path?: string; value?: unknown };
+
+/** The steady-state mix: one user by id (GET, PUT, PATCH active) and group member PATCHes. */
+async function byId(ctx: Koa.Context, directoryId: string, kind: string, id: string, base: string): Promise<void> {
+  if (kind === 'Users' && ctx.method === 'GET') {
+    const { rows } = await pool.query<Row>('SELECT * FROM baseline_users WHERE directory_id = $1 AND id = $2', [directoryId, id]);
+    if (!rows[0]) return error(ctx, 404, 'not found');
+    ctx.type = 'application/scim+json';
+    ctx.body = render(rows[0], base);
+    return;
+  }
+  const body = await readBody(ctx);
+  if (!body) return;
+  if (kind === 'Users' && ctx.method === 'PUT') {
+    const { password: _p, id: _i, meta: _m, groups: _g, ...doc } = body;
+    const { rows } = await pool.query<Row>(
+      `UPDATE baseline_users SET user_name = $3, external_id = $4, display_name = $5, active = $6, primary_email = $7, doc = $8, version = version + 1, updated_at = now()
+        WHERE directory_id = $1 AND id = $2 RETURNING *`,
+      [directoryId, id, ...columns(doc), doc],
+    );
+    if (!rows[0]) return error(ctx, 404, 'not found');
+    ctx.type = 'application/scim+json';
+    ctx.body = render(rows[0], base);
+    return;
+  }
+  const ops = Array.isArray(body['Operations']) ? (body['Operations'] as PatchOp[]) : [];
+  if (kind === 'Users' && ctx.method === 'PATCH') {
+    const active = ops.map((o) => (o.value as { active?: unknown } | undefined)?.active).find((a) => typeof a === 'boolean');
+    const { rows } = await pool.query<Row>(
+      `UPDATE baseline_users SET active = coalesce($3, active), doc = jsonb_set(doc, '{active}', to_jsonb(coalesce($3, active))), version = version + 1, updated_at = now()
+        WHERE directory_id = $1 AND id = $2 RETURNING *`,
+      [directoryId, id, active ?? null],
+    );
+    if (!rows[0]) return error(ctx, 404, 'not found');
+    ctx.type = 'application/scim+json';
+    ctx.body = render(rows[0], base);
+    return;
+  }
+  if (kind === 'Groups' && ctx.method === 'PATCH') {
+    const add = ops.filter((o) => o.op?.toLowerCase() === 'add' && o.path === 'members').flatMap((o) => (Array.isArray(o.value) ? (o.value as { value: string }[]).map((m) => m.value) : []));
+    const remove = ops.flatMap((o) => (o.op?.toLowerCase() === 'remove' ? [/^members\[value eq "(.+)"\]$/.exec(o.path ?? '')?.[1]].filter((v): v is string => !!v) : []));
+    if (add.length) await pool.query('INSERT INTO baseline_group_members (group_id, user_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING', [id, add]);
+    if (remove.length) await pool.query('DELETE FROM baseline_group_members WHERE group_id = $1 AND user_id = ANY($2::uuid[])', [id, remove]);
+    await pool.query('UPDATE baseline_groups SET version = version + 1, updated_at = now() WHERE id = $1', [id]);
+    ctx.status = 204;
+    return;
+  }
+  error(ctx, 405, 'method not allowed');
 }
 
 function render(r: Row, base: string): Record<string, unknown> {
@@ -64,12 +140,27 @@ function error(ctx: Koa.Context, status: number, detail: string, scimType?: stri
 
 const app = new Koa();
 app.use(async (ctx) => {
-  const m = /^\/scim\/v2\/([0-9a-f-]{36})\/Users$/.exec(ctx.path);
-  if (!m?.[1]) return error(ctx, 404, 'not found');
+  const m = /^\/scim\/v2\/([0-9a-f-]{36})\/(Users|Groups)(?:\/([0-9a-f-]{36}))?$/.exec(ctx.path);
+  if (!m?.[1] || !m[2]) return error(ctx, 404, 'not found');
   const directoryId = m[1];
   const presented = createHash('sha256').update((/^Bearer (.+)$/.exec(ctx.get('authorization'))?.[1]) ?? '').digest();
   if (!timingSafeEqual(presented, tokenHash)) return error(ctx, 401, 'unauthorized');
   const base = `http://${ctx.host}/scim/v2/${directoryId}`;
+  if (m[3]) return byId(ctx, directoryId, m[2], m[3], base);
+  if (m[2] === 'Groups') {
+    if (ctx.method === 'GET') {
+      ctx.type = 'application/scim+json';
+      ctx.body = { schemas: [LIST_SCHEMA], totalResults: 0, startIndex: 1, itemsPerPage: 0, Resources: [] };
+      return;
+    }
+    const body = await readBody(ctx);
+    if (!body) return;
+    const { rows } = await pool.query<{ id: string }>('INSERT INTO baseline_groups (directory_id, display_name) VALUES ($1, $2) RETURNING id', [directoryId, String(body['displayName'] ?? '')]);
+    ctx.status = 201;
+    ctx.type = 'application/scim+json';
+    ctx.body = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], id: rows[0]?.id, displayName: body['displayName'], members: [] };
+    return;
+  }
   if (ctx.method === 'GET') {
     const filter = /^userName eq "(.*)"$/.exec(String(ctx.query['filter'] ?? ''));
     const { rows } = filter?.[1] !== undefined

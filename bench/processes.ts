@@ -4,7 +4,15 @@ import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..');
 
-/** A child Node process started with tsx, as the Procfile runs it. */
+/**
+ * How a script runs: a compiled `.js` file exactly as the Procfile runs it (plain node,
+ * `--max-semi-space-size=2`), a `.ts` file through tsx (bench helpers like the baseline).
+ */
+export function nodeArgs(script: string): string[] {
+  return script.endsWith('.js') ? ['--max-semi-space-size=2', script] : ['--import', 'tsx', script];
+}
+
+/** A child Node process, started as the Procfile starts it. */
 export interface ServiceProcess {
   name: string;
   child: ChildProcess;
@@ -28,13 +36,13 @@ export function readPeakRss(pid: number | undefined): number {
   }
 }
 
-/** Spawns `node --import tsx <script>` with its own environment; stdout and stderr go to a log file. */
+/** Spawns node on `script` (see nodeArgs) with its own environment; stdout and stderr go to a log file. */
 export function startService(name: string, script: string, env: Record<string, string>, logDir: string): ServiceProcess {
   const logFile = path.join(logDir, `${name}.log`);
   const out = fs.openSync(logFile, 'a');
   // BENCH_CPU_PROF=1 writes a V8 CPU profile per child into the log directory (profiling, req 2).
   const prof = process.env['BENCH_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${path.join(logDir, name)}`] : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', script], {
+  const child = spawn(process.execPath, [...prof, ...nodeArgs(script)], {
     cwd: ROOT,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
     stdio: ['ignore', out, out],
@@ -102,7 +110,7 @@ export async function waitForLog(proc: ServiceProcess, needle: string, timeoutMs
 /** Runs a script to completion (e.g. the release phase); rejects on a non-zero exit. */
 export async function runToCompletion(script: string, env: Record<string, string>, timeoutMs = 120_000): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env } });
+    const child = spawn(process.execPath, nodeArgs(script), { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env } });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));

@@ -33,6 +33,12 @@ export interface BenchReport {
   quick: boolean;
   importRuns: { connections: number; dirsync: LoadResult; baseline?: LoadResult }[];
   steady: LoadResult[];
+  /** The baseline's steady mix at the same levels (same run). */
+  steadyBaseline: LoadResult[];
+  /** Cost per imported user (SQL statements, Redis commands, CPU), from a fixed counted import. */
+  cost?: string[];
+  /** The same import spread over many directories (16 connections in all). */
+  manyTenants?: { directories: number; run: LoadResult; singleRps: number; redisKeys: number; redisKeysBefore: number };
   lookups: LoadResult[];
   walk?: PageWalk;
   bigUsers: number;
@@ -59,7 +65,7 @@ export function renderReport(r: BenchReport): string {
   lines.push('');
   lines.push(`- Command: \`${r.facts.command}\``);
   lines.push(`- Node ${r.facts.node}; CPU ${r.facts.cpu}; ${r.facts.cores} cores; ${r.facts.memoryGb} GB RAM`);
-  lines.push('- The service runs as production does: separate `web` and `worker` processes (`node --import tsx src/main/{web,worker}.ts`, NODE_ENV=production, LOG_LEVEL=info to a file), a fresh database migrated by `src/main/release.ts`, a fresh Redis prefix.');
+  lines.push('- The service runs as production does: separate `web` and `worker` processes from the compiled build, started as the Procfile starts them (`node --max-semi-space-size=2 dist/src/main/{web,worker}.js`, NODE_ENV=production, LOG_LEVEL=info to a file), a fresh database migrated by `src/main/release.ts`, a fresh Redis prefix.');
   lines.push('');
   lines.push('### Targets');
   lines.push('');
@@ -75,11 +81,26 @@ export function renderReport(r: BenchReport): string {
     if (run.baseline) lines.push(loadRow('baseline', run.baseline));
   }
   if (r.workerTimings) lines.push('', `Operation records of the import: ${r.workerTimings}.`);
+  if (r.cost) {
+    lines.push('', '### Cost per imported user (lookup + create)', '');
+    for (const c of r.cost) lines.push(`- ${c}`);
+  }
+  if (r.manyTenants) {
+    const m = r.manyTenants;
+    lines.push('', `### Many tenants: the import spread over ${m.directories} directories (16 connections in all)`, '');
+    lines.push(LOAD_HEADER);
+    lines.push(loadRow(`${m.directories} directories`, m.run, `${((m.run.rps / m.singleRps) * 100).toFixed(0)} % of one directory`));
+    lines.push('', `Redis keys under the bench prefix: ${m.redisKeysBefore} before, ${m.redisKeys} after (no per-directory keys are left behind).`);
+  }
   lines.push('');
   lines.push('### Steady state (GET+PUT, deactivate+reactivate, group add+remove)');
   lines.push('');
   lines.push(LOAD_HEADER);
-  for (const s of r.steady) lines.push(loadRow('steady', s));
+  for (const [i, s] of r.steady.entries()) {
+    const b = r.steadyBaseline[i];
+    lines.push(loadRow('dirsync', s, b ? `${((s.rps / b.rps) * 100).toFixed(0)} % of baseline` : ''));
+    if (b) lines.push(loadRow('baseline', b));
+  }
   lines.push('');
   lines.push(`### Large directory (${r.bigUsers.toLocaleString('en-US')} users seeded by SQL)`);
   lines.push('');

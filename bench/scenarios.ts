@@ -19,8 +19,12 @@ export interface ImportOptions {
   created?: { id: string; userName: string }[];
 }
 
-/** Okta's initial import: per user, the userName lookup (a miss) then POST /Users. */
-export function runImport(target: Target, o: ImportOptions): Promise<LoadResult> {
+/**
+ * Okta's initial import: per user, the userName lookup (a miss) then POST /Users.
+ * Several targets (many tenants): each user goes to the next directory in turn.
+ */
+export function runImport(target: Target | Target[], o: ImportOptions): Promise<LoadResult> {
+  if (Array.isArray(target)) return runImportMany(target, o);
   return runClosedLoop(
     {
       baseUrl: target.scimUrl,
@@ -190,4 +194,30 @@ export async function runLargeGroup(client: BenchClient, group: { id: string; di
     getWithMembers: await readMany(`/Groups/${group.id}`, Math.max(1, Math.floor(reads / 3))),
     getWithoutMembers: await readMany(`/Groups/${group.id}?excludedAttributes=members`, reads),
   };
+}
+
+/** The import spread over many directories: every request carries its own directory's URL and token. */
+function runImportMany(targets: Target[], o: ImportOptions): Promise<LoadResult> {
+  const first = targets[0];
+  if (!first) throw new Error('runImport needs at least one target');
+  const root = first.scimUrl.replace(/\/scim\/v2\/.*$/, '');
+  return runClosedLoop(
+    {
+      baseUrl: root,
+      connections: o.connections,
+      durationMs: o.durationMs,
+      maxIterations: o.maxUsers,
+      step: async (client, conn, iter) => {
+        const t = targets[(conn * 7 + iter) % targets.length] ?? first;
+        const prefix = t.scimUrl.slice(root.length);
+        const userName = `${o.tag}-m${o.connections}-${conn}-${iter}@bench.example.com`;
+        const scoped = {
+          request: (method: string, path: string, body?: unknown) => client.request(method, `${prefix}${path}`, body, { Authorization: `Bearer ${t.token}` }),
+        };
+        const { id, createdAt } = await importUser(scoped, userName);
+        if (id) o.lag?.track(id, createdAt);
+      },
+    },
+    first.token,
+  );
 }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import type { Phase } from './workload';
@@ -56,7 +57,15 @@ async function killWorker(ctx: FaultContext, name: string): Promise<void> {
   await ctx.service.kill9(name);
   ctx.log(`fault: SIGKILL ${name} (${active} scim jobs active in the queue at that moment)`);
   await sleep(2000);
-  ctx.service.restart(name);
+  const logFile = ctx.service.processes.get(name)?.logFile;
+  const offset = logFile && fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;
+  const restarted = ctx.service.restart(name);
+  // Restored means running again: delivery may converge within a second now, and a
+  // SIGTERM that lands while the new process is still starting would look like a crash.
+  for (let i = 0; i < 300 && restarted.proc.exitCode === null; i++) {
+    if (fs.readFileSync(restarted.logFile, 'utf8').slice(offset).includes('"msg":"workers started"')) break;
+    await sleep(200);
+  }
   ctx.log(`fault: ${name} restarted`);
 }
 

@@ -48,7 +48,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
  * Service settings for the run (docs/chaos.md says why each differs from the default):
  * no SCIM rate limit (one directory sends everything), an 8 s reply timeout (requests
- * whose job a fault lost get their 503 sooner), a quick sweeper, a delivery retry
+ * whose job a fault lost get their 503 sooner), a 2 s backstop poll, a delivery retry
  * budget that outlasts the webhook outage, and no scheduled repair (it would hide a loss).
  */
 function serviceEnv(databaseUrl: string, redisUrl: string, prefix: string, webPort: number): Record<string, string> {
@@ -68,7 +68,6 @@ function serviceEnv(databaseUrl: string, redisUrl: string, prefix: string, webPo
     SCIM_REPLY_TIMEOUT_MS: '8000',
     SCIM_RETRY_AFTER_SECONDS: '1',
     DELIVERY_SWEEP_INTERVAL_MS: '2000',
-    DELIVERY_SWEEP_GRACE_MS: '5000',
     DELIVERY_BACKOFF_BASE_MS: '1000',
     DELIVERY_BACKOFF_MAX_MS: '15000',
     DELIVERY_MAX_ATTEMPTS: '40',

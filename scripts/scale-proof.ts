@@ -260,6 +260,8 @@ async function main(): Promise<boolean> {
     const removedCount = [...removed.values()].reduce((a, r) => a + r.length, 0);
     check(addedPairs.length === want.size + removedCount && addedPairs.every((e) => e.n === 1), `group.user_added: ${addedPairs.length} pairs, each once`);
     check(removedPairs.length === removedCount && removedPairs.every((e) => e.n === 1), `group.user_removed: ${removedPairs.length} pairs, each once`);
+    // The worker's outbox drainer numbers events a few ms after commit (docs/delivery.md): wait for it.
+    for (let i = 0; i < 100 && (await db('events').where({ directory_id: directory.id }).whereNull('seq').first('id')); i++) await sleep(100);
     const seqGaps = (await db.raw(`SELECT count(*)::int AS n, max(seq)::int AS max FROM events WHERE directory_id = ?`, [directory.id])).rows[0];
     check(seqGaps.n === seqGaps.max, `event sequence 1..${seqGaps.max} without gaps or duplicates`);
 

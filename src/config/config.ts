@@ -39,6 +39,8 @@ export const EnvSchema = z.object({
   PG_POOL_MAX_WORKER: int(1, 500).optional(),
   /** How long the receiver waits for the worker's result before answering 503 + Retry-After (ms). Keep under Heroku's 30 s router limit. */
   SCIM_REPLY_TIMEOUT_MS: int(100, 28_000).default(20_000),
+  /** How long a web process trusts its cached copy of a directory's tokens without a change notification (ms); revocations arrive by notification within milliseconds, this is the backstop. */
+  AUTH_CACHE_TTL_MS: int(0, 600_000).default(5000),
   /** Retry-After seconds sent with 503 and 429. */
   SCIM_RETRY_AFTER_SECONDS: int(1, 3600).default(5),
   /** Largest SCIM request body accepted (bytes); larger → 413. */
@@ -84,14 +86,14 @@ export const EnvSchema = z.object({
   DELIVERY_BACKOFF_MAX_MS: int(1, 86_400_000).default(3_600_000),
   /** How long a receiver may keep answering 429/503 with Retry-After before the delivery is dead-lettered (ms). Such answers do not use DELIVERY_MAX_ATTEMPTS (docs/delivery.md). */
   DELIVERY_THROTTLE_BUDGET_MS: int(1000, 30 * 86_400_000).default(86_400_000),
-  /** Concurrent delivery jobs per worker process. */
+  /** Outbox drains (sequencer, app-model batch, webhook batch) running at once per worker process. */
   DELIVERY_CONCURRENCY: int(1, 256).default(8),
+  /** Events per app-model batch: one transaction applies them and moves the cursor (docs/delivery.md). */
+  DELIVERY_BATCH_SIZE: int(1, 5000).default(500),
   /** Default webhook request timeout (ms). */
   DELIVERY_WEBHOOK_TIMEOUT_MS: int(100, 60_000).default(10_000),
-  /** How often the outbox sweeper looks for undelivered events (ms). */
-  DELIVERY_SWEEP_INTERVAL_MS: int(100, 3_600_000).default(15_000),
-  /** How long an event may wait for its delivery job before the sweeper re-enqueues it (ms). */
-  DELIVERY_SWEEP_GRACE_MS: int(0, 3_600_000).default(30_000),
+  /** How often the outbox drainer's backstop poll looks in PostgreSQL for work nobody announced (ms): events from the web process or another worker, work left by a restart. One cheap query. */
+  DELIVERY_SWEEP_INTERVAL_MS: int(100, 3_600_000).default(1000),
   /** PostgreSQL schema holding the app user model (app_users, app_groups, app_memberships): point the built-in sink at the app's own schema. Applied by `npm run release`. */
   APP_MODEL_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case PostgreSQL identifier').default('public'),
   /** Optional key that encrypts webhook secrets at rest (AES-256-GCM over its SHA-256). */
@@ -137,6 +139,7 @@ export interface Config {
     readonly maxJsonDepth: number;
     readonly maxResults: number;
     readonly maxPatchOperations: number;
+    readonly authCacheTtlMs: number;
   };
   readonly logLevel: Env['LOG_LEVEL'];
   readonly adminApiKey: string | undefined;
@@ -163,7 +166,7 @@ export interface Config {
     readonly concurrency: number;
     readonly webhookTimeoutMs: number;
     readonly sweepIntervalMs: number;
-    readonly sweepGraceMs: number;
+    readonly batchSize: number;
     readonly secretKey: string | undefined;
     /** WEBHOOK_ALLOW_LOOPBACK. */
     readonly webhookAllowLoopback: boolean;
@@ -224,7 +227,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     workerLockMs: e.WORKER_LOCK_MS,
     webConcurrency: e.WEB_CONCURRENCY,
     pgPoolMaxWeb: e.PG_POOL_MAX_WEB,
-    // Each SCIM job and each delivery job holds at most one connection; +2 for the sweeper and reconcile.
+    // Each SCIM job and each running drain holds at most one connection; +2 for the drainer's poll and reconcile.
     pgPoolMaxWorker: e.PG_POOL_MAX_WORKER ?? e.WORKER_CONCURRENCY + e.DELIVERY_CONCURRENCY + 2,
     scim: Object.freeze({
       replyTimeoutMs: e.SCIM_REPLY_TIMEOUT_MS,
@@ -233,6 +236,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxJsonDepth: e.SCIM_MAX_JSON_DEPTH,
       maxResults: e.SCIM_MAX_RESULTS,
       maxPatchOperations: e.SCIM_MAX_PATCH_OPERATIONS,
+      authCacheTtlMs: e.AUTH_CACHE_TTL_MS,
     }),
     logLevel: e.LOG_LEVEL,
     adminApiKey: e.ADMIN_API_KEY,
@@ -258,7 +262,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       concurrency: e.DELIVERY_CONCURRENCY,
       webhookTimeoutMs: e.DELIVERY_WEBHOOK_TIMEOUT_MS,
       sweepIntervalMs: e.DELIVERY_SWEEP_INTERVAL_MS,
-      sweepGraceMs: e.DELIVERY_SWEEP_GRACE_MS,
+      batchSize: e.DELIVERY_BATCH_SIZE,
       secretKey: e.DELIVERY_SECRET_KEY,
       webhookAllowLoopback: e.WEBHOOK_ALLOW_LOOPBACK,
     }),

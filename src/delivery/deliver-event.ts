@@ -21,10 +21,11 @@ const MAX_RETRY_AFTER_MS = 3_600_000;
 export type DeliveryOutcome = 'delivered' | 'already-delivered' | 'skipped' | 'dead';
 
 /**
- * One delivery attempt of one event to one sink. PostgreSQL decides everything:
- * a delivered row is never delivered again, the attempt count lives in the row (so a
- * job re-created by the sweeper after a Redis loss keeps its budget), and the last
- * failure becomes a dead letter. Throws DeliveryRetry when BullMQ should retry.
+ * One delivery attempt of one event to one sink, for a sink's failing head event
+ * and for replays (the batch drains deliver everything else). PostgreSQL decides
+ * everything: a delivered row is never delivered again, the attempt count lives in
+ * the row (it survives restarts), and the last failure becomes a dead letter.
+ * Throws DeliveryRetry / DeliveryThrottled with the delay recorded in PostgreSQL.
  */
 export async function deliverEvent(db: Db, key: DeliveryKey, settings: DeliverySettings): Promise<DeliveryOutcome> {
   const store = new DeliveryStore(db);
@@ -60,6 +61,19 @@ export async function deliverEvent(db: Db, key: DeliveryKey, settings: DeliveryS
     if (err instanceof RetryableDeliveryError && err.retryAfterMs !== undefined) return throttled(store, key, settings, row.attempts, event.occurredAt, err, err.retryAfterMs);
     return failed(store, key, settings, attempts, err);
   }
+}
+
+/**
+ * Records the first failed attempt of a delivery the drain tried without a row
+ * (docs/delivery.md: delivered-ness is the cursor, rows exist only for failures).
+ * Returns 'dead' (permanent failure), or throws DeliveryRetry / DeliveryThrottled
+ * with the delay recorded in PostgreSQL.
+ */
+export async function recordFirstFailure(db: Db, key: DeliveryKey, settings: DeliverySettings, occurredAt: Date, err: unknown): Promise<DeliveryOutcome> {
+  const store = new DeliveryStore(db);
+  const row = await db.transaction((trx) => store.lock(trx, key));
+  if (err instanceof RetryableDeliveryError && err.retryAfterMs !== undefined) return throttled(store, key, settings, row.attempts, occurredAt, err, err.retryAfterMs);
+  return failed(store, key, settings, row.attempts + 1, err);
 }
 
 /**

@@ -1,9 +1,7 @@
 import type { Config } from '../config/config';
 import type { Db } from '../store/db';
-import { createRedis, waitReady } from '../queue/redis-connection';
 import { DeliveryStore } from '../store/delivery-store';
 import { SinkStore, type Sink } from '../store/sink-store';
-import { createDeliveryQueue, enqueueDeliveries, deliveryJobId } from './delivery-queue';
 import { generateWebhookSecret, sealSecret } from './webhook-secret';
 import { checkWebhookUrl } from './webhook-url';
 
@@ -26,25 +24,13 @@ export async function addWebhookSink(db: Db, config: Config, organizationId: str
 }
 
 /**
- * Replays dead letters (all, or one event's): PostgreSQL first (pending again, fresh
- * attempt budget), then a best-effort enqueue; if Redis is unreachable the outbox
- * sweeper enqueues them on its next pass.
+ * Replays dead letters (all, or one event's): their deliveries become pending again
+ * with a fresh attempt budget, due now. PostgreSQL is the queue: every worker's
+ * outbox drainer picks them up on its next poll (DELIVERY_SWEEP_INTERVAL_MS) and
+ * delivers each one again through the per-event path, out of the sink's seq order
+ * (docs/delivery.md). `enqueued` is true once that is recorded.
  */
-export async function replayDeadLetters(db: Db, config: Config, organizationId: string, eventId?: string): Promise<{ replayed: number; enqueued: boolean }> {
+export async function replayDeadLetters(db: Db, _config: Config, organizationId: string, eventId?: string): Promise<{ replayed: number; enqueued: boolean }> {
   const keys = await new DeliveryStore(db).reopenDeadLetters(organizationId, eventId);
-  if (!keys.length) return { replayed: 0, enqueued: false };
-  const redis = createRedis(config, 'producer');
-  const queue = createDeliveryQueue(redis, config.queuePrefix);
-  try {
-    await waitReady(redis);
-    // A finished job is removed, but remove any leftover so the same job id can run again.
-    for (const k of keys) await queue.remove(deliveryJobId(k)).catch(() => 0);
-    await enqueueDeliveries(queue, keys, config.delivery.maxAttempts);
-    return { replayed: keys.length, enqueued: true };
-  } catch {
-    return { replayed: keys.length, enqueued: false };
-  } finally {
-    await queue.close().catch(() => undefined);
-    redis.disconnect();
-  }
+  return { replayed: keys.length, enqueued: keys.length > 0 };
 }

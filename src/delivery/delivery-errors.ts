@@ -21,7 +21,7 @@ export class PermanentDeliveryError extends Error {
   }
 }
 
-/** Thrown to BullMQ after a failed attempt: carries the delay already recorded in PostgreSQL. */
+/** A failed attempt was recorded: carries the delay (already in PostgreSQL) before the next one. */
 export class DeliveryRetry extends Error {
   constructor(
     message: string,
@@ -33,9 +33,9 @@ export class DeliveryRetry extends Error {
 }
 
 /**
- * Thrown to the delivery worker when the receiver asked us to wait (429/503 with
- * Retry-After): the job is moved back to delayed WITHOUT using one of its attempts,
- * so a receiver that rate-limits for a long time does not exhaust the budget.
+ * The receiver asked us to wait (429/503 with Retry-After): the next attempt is
+ * scheduled WITHOUT using one of the delivery's attempts, so a receiver that
+ * rate-limits for a long time does not exhaust the budget.
  */
 export class DeliveryThrottled extends Error {
   constructor(

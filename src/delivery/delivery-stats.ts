@@ -1,24 +1,35 @@
 import type { Db } from '../store/db';
 
 export interface DeliveryStats {
-  /** Occurred-at of the oldest event not yet delivered to some enabled sink (null: nothing pending). */
+  /** Occurred-at of the oldest event not yet delivered to some enabled sink, or not yet sequenced (null: nothing pending). */
   oldestUndeliveredAt: Date | null;
-  /** Deliveries attempted but not yet delivered (status `pending`). */
+  /** Deliveries that failed and wait for a retry (status `pending`). */
   pendingDeliveries: number;
   /** Dead letters not replayed. */
   deadLetters: number;
-  /** Failed attempts recorded so far (attempts beyond the first, over all deliveries). */
+  /** Failed attempts recorded so far (attempts beyond the first, over all deliveries that ever failed). */
   retriesTotal: number;
 }
 
-/** Delivery health for /metrics and the ops view; every number comes from PostgreSQL (G5). */
+/**
+ * Delivery health for /metrics and the ops view; every number comes from PostgreSQL
+ * (G5). The lag reads the event right after each (enabled sink, directory) cursor
+ * (one index probe per pair) and the oldest unsequenced event (partial index), so
+ * its cost follows directories × sinks, not the size of the outbox.
+ */
 export async function deliveryStats(db: Db): Promise<DeliveryStats> {
   const oldest = await db.raw<{ rows: { at: Date | null }[] }>(
-    `SELECT min(e.occurred_at) AS at
-       FROM events e
-       JOIN sinks s ON s.organization_id = e.organization_id AND s.enabled AND e.occurred_at >= s.deliver_from
-       LEFT JOIN deliveries d ON d.event_id = e.id AND d.sink_id = s.id
-      WHERE d.event_id IS NULL OR d.status = 'pending'`,
+    `SELECT least(
+       (SELECT min(occurred_at) FROM events WHERE seq IS NULL),
+       (SELECT min(h.occurred_at)
+          FROM sinks s
+          JOIN directories d ON d.organization_id = s.organization_id
+          LEFT JOIN delivery_cursors c ON c.sink_id = s.id AND c.directory_id = d.id
+          CROSS JOIN LATERAL (
+            SELECT e.occurred_at FROM events e
+             WHERE e.directory_id = d.id AND e.seq > coalesce(c.last_seq, 0) AND e.occurred_at >= s.deliver_from
+             ORDER BY e.seq LIMIT 1) h
+         WHERE s.enabled)) AS at`,
   );
   const counts = await db.raw<{ rows: { pending: number; retries: number }[] }>(
     `SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending,

@@ -5,8 +5,9 @@ import { toStoredEvent } from '../store/event-store';
 /**
  * The polling feed of an organization's events. `seq` is per directory, so the
  * cursor is a vector: the last sequence seen per directory, as base64url JSON.
- * Sequence order is commit order within a directory and sequences have no gaps
- * (event-store.ts), so "seq > cursor" per directory never skips an event. Pages
+ * Sequences have no gaps and a number is never given to an event after a higher
+ * one became visible (outbox-sequencer.ts), so "seq > cursor" per directory never
+ * skips an event; events not yet sequenced (a few ms after commit) are not shown. Pages
  * interleave directories fairly (the n-th unseen event of each directory first).
  */
 export type FeedCursor = Record<string, number>;
@@ -52,7 +53,7 @@ export async function readEventFeed(db: Db, organizationId: string, cursor: Feed
   );
   const rows = result.rows.slice(0, limit);
   const next = { ...cursor };
-  // Committed events always carry their seq (assigned at commit).
+  // Only sequenced events match `seq > …`, so every row has its seq.
   for (const r of rows) next[r.directory_id] = Math.max(next[r.directory_id] ?? 0, r.seq ?? 0);
   return { events: rows.map(toStoredEvent), nextCursor: encodeCursor(next), hasMore: result.rows.length > limit };
 }

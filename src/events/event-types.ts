@@ -33,8 +33,11 @@ export interface StoredEvent extends NewEvent {
   id: string;
   organizationId: string;
   directoryId: string;
-  /** Per-directory sequence, in commit order; assigned at commit (null only in the writing transaction). */
+  /** Per-directory sequence, gap-free, in version order per resource; assigned shortly after commit by the outbox sequencer (null until then). */
   seq: number | null;
   operationId: string | null;
   occurredAt: Date;
 }
+
+/** What the write path tells delivery about a commit: which directory has new events (nothing else is needed). */
+export type CommittedEvent = Pick<StoredEvent, 'directoryId' | 'organizationId'>;

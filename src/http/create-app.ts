@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config';
 import type { Db } from '../store/db';
 import type { DirectoryStore } from '../store/directory-store';
+import type { PrincipalCache } from '../directory/principal-cache';
 import type { ScimDispatcher } from '../queue/scim-dispatcher';
 import { requestId } from './middleware/request-id';
 import { accessLog } from './middleware/access-log';
@@ -21,6 +22,8 @@ export interface AppDeps {
   log: Logger;
   db: Db;
   directories: DirectoryStore;
+  /** Cached authentication (web processes); absent: every request reads PostgreSQL. */
+  principals?: PrincipalCache;
   dispatcher: ScimDispatcher;
   /** Readiness probes beyond the database (Redis, migrations). */
   readiness: () => Promise<Record<string, boolean>>;

@@ -16,6 +16,9 @@ import type { Closer } from './shutdown';
 import { createWebOps } from '../ops/web-ops';
 import { createServer } from '../ops/create-server';
 import { closeHttpServer } from '../ops/close-http-server';
+import { ChangeListener } from '../store/change-listener';
+import { PrincipalCache } from '../directory/principal-cache';
+import { ReplayMarkerIndex } from '../queue/replay-marker-index';
 
 export interface WebRuntime {
   server: http.Server;
@@ -36,12 +39,31 @@ export async function startWeb(config: Config, log: Logger, port = config.port):
 
   const queue = createScimQueue(producer, config.queuePrefix);
   const operations = new OperationStore(db);
+  const directories = new DirectoryStore(db);
+
+  // What used to be read from PostgreSQL on every request, cached in-process and kept
+  // right by trigger notifications (store/change-listener.ts): principals and replay markers.
+  const listener = new ChangeListener(config, log.child({ part: 'change-listener' }));
+  const principals = new PrincipalCache((id) => directories.loadAuthEntry(id), { ttlMs: config.scim.authCacheTtlMs, live: () => listener.live });
+  const markers = new ReplayMarkerIndex({
+    loadAll: () => operations.liveMarkerKeys(),
+    live: () => listener.live,
+    onLoadError: (err) => log.warn({ err: { message: err instanceof Error ? err.message : String(err) } }, 'replay markers could not be loaded; every write looks them up until the next reconnect'),
+  });
+  listener.subscribe(principals);
+  listener.subscribe(markers);
+  await listener.start();
+  await markers.ready();
+  // Markers expire after a day in PostgreSQL; the index follows hourly.
+  const markerRefresh = setInterval(() => markers.refresh(), 3_600_000);
+  markerRefresh.unref();
   const dispatcher = new ScimDispatcher(
     queue,
     subscriber,
     operations,
     { replyTimeoutMs: config.scim.replyTimeoutMs, retryAfterSeconds: config.scim.retryAfterSeconds, replyChannel: replyChannel(config.queuePrefix) },
     log,
+    markers,
   );
   await dispatcher.start();
 
@@ -53,8 +75,8 @@ export async function startWeb(config: Config, log: Logger, port = config.port):
     ]);
     return { postgres: pgOk, redis: redisOk, migrations: migrated };
   };
-  const ops = createWebOps(config, db, log);
-  const app = createApp({ config, log, db, directories: new DirectoryStore(db), dispatcher, readiness, ops });
+  const ops = createWebOps(config, db, log, principals);
+  const app = createApp({ config, log, db, directories, principals, dispatcher, readiness, ops });
   const server = createServer(config, app.callback());
   // Heroku's router keeps idle connections up to 90 s; stay above it so keep-alive never races a close.
   server.keepAliveTimeout = 95_000;
@@ -74,6 +96,7 @@ export async function startWeb(config: Config, log: Logger, port = config.port):
     { name: 'scim queue', close: () => queue.close() },
     ...ops.closers,
     { name: 'redis', close: () => Promise.allSettled([subscriber.quit(), producer.quit()]) },
+    { name: 'change listener', close: () => { clearInterval(markerRefresh); return listener.close(); } },
     { name: 'postgres', close: () => db.destroy() },
   ];
   return { server, app, port: boundPort, db, closers };

@@ -7,7 +7,7 @@ import { followClusterPrimary, runClusterPrimary, shouldFork } from '../ops/clus
 /** Procfile `web`: one process, or WEB_CONCURRENCY processes under a cluster primary. */
 runMain('web', async () => {
   const config = loadConfig();
-  const log = createLogger(config.logLevel, 'web');
+  const log = createLogger(config.logLevel, 'web', { buffered: true });
   if (shouldFork(config.webConcurrency)) return runClusterPrimary(config.webConcurrency, log);
   // Loaded only where it serves: a cluster primary just forks and would carry the whole app (~60 MB) for nothing.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a deferred load, on purpose.

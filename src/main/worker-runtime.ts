@@ -18,7 +18,8 @@ export async function startWorkers(config: Config, log: Logger): Promise<WorkerR
   await checkPostgres(db, config.databaseUrl);
   await checkRedis(config, log);
   const connection = createRedis(config, 'worker', log);
-  const publisher = createRedis(config, 'worker', log);
+  // Replies are fire-and-forget PUBLISHes: the producer role (fail fast, auto-pipelined) fits them.
+  const publisher = createRedis(config, 'producer', log);
 
   const delivery = await startDeliveryRuntime(config, db, connection, log);
   const scimWorker = startScimWorker({ db, connection, publisher, prefix: config.queuePrefix, concurrency: config.workerConcurrency, lockMs: config.workerLockMs, log, onEventsCommitted: delivery.onEventsCommitted });

@@ -7,7 +7,7 @@ import { runMain } from './run-main';
 /** Procfile `worker`. */
 runMain('worker', async () => {
   const config = loadConfig();
-  const log = createLogger(config.logLevel, 'worker');
+  const log = createLogger(config.logLevel, 'worker', { buffered: true });
   const workers = await startWorkers(config, log);
   installShutdown(log, workers.closers);
 });

@@ -15,6 +15,7 @@ import { metricsRoute } from '../http/routes/metrics-routes';
 import { opsRoutes } from '../http/routes/ops-routes';
 import type { ScimThrottle } from '../http/middleware/rate-limit';
 import type { Closer } from '../main/shutdown';
+import type { PrincipalCache } from '../directory/principal-cache';
 
 /** The operations side of a web process: what createApp mounts and what shutdown closes. */
 export interface WebOps {
@@ -27,7 +28,7 @@ export interface WebOps {
 }
 
 /** Builds the ops side: one extra Redis connection (fail-fast), queue handles for the board and metrics. */
-export function createWebOps(config: Config, db: Db, log: Logger): WebOps {
+export function createWebOps(config: Config, db: Db, log: Logger, principals?: PrincipalCache): WebOps {
   const redis = createRedis(config, 'producer');
   redis.on('error', () => undefined); // reported by readiness and by the enqueue path
   const queues = createOpsQueues(redis, config.queuePrefix);
@@ -42,7 +43,7 @@ export function createWebOps(config: Config, db: Db, log: Logger): WebOps {
   ];
   return {
     middleware,
-    throttle: { limiter: new RateLimiter(redis, config.queuePrefix), redis, prefix: config.queuePrefix, limits: config.rateLimit, metrics, log },
+    throttle: { limiter: new RateLimiter(redis, config.queuePrefix), redis, prefix: config.queuePrefix, limits: config.rateLimit, metrics, log, ...(principals ? { principals } : {}) },
     metrics,
     closers: [{ name: 'ops redis', close: async () => { await Promise.allSettled(queues.map((q) => q.close())); await redis.quit().catch(() => redis.disconnect()); } }],
   };

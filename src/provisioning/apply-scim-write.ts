@@ -1,6 +1,6 @@
 import type { Db } from '../store/db';
 import type { ScimResult, ScimWriteJob } from '../queue/job-payloads';
-import type { StoredEvent } from '../events/event-types';
+import type { CommittedEvent } from '../events/event-types';
 import { ScimError, scimErrorBody } from '../scim/scim-error';
 import { OperationStore } from '../store/operation-store';
 import { appendEvents } from '../store/event-store';
@@ -8,12 +8,14 @@ import type { WriteContext, WriteOutcome } from './write-context';
 import { createUser, deleteUser, patchUser, replaceUser } from './user-commands';
 import { createGroup, deleteGroup, patchGroup, replaceGroup } from './group-commands';
 import { isUniqueViolation } from '../store/pg-errors';
+import { createUserFast, updateUserFast, type FastWrite } from './user-fast-writes';
+import { patchGroupFast } from './group-fast-writes';
 import { GROUP_NAME_INDEX, duplicateGroupName } from './group-name-conflict';
 
 export interface AppliedWrite {
   result: ScimResult;
-  /** Events committed with the write (empty when replayed or failed). */
-  events: StoredEvent[];
+  /** Events committed with the write (empty when replayed or failed): enough to tell delivery which directory. */
+  events: CommittedEvent[];
   /** True when the operation had already been applied: the recorded result is returned (G2). */
   replayed: boolean;
 }
@@ -65,6 +67,9 @@ export async function applyScimWrite(db: Db, job: ScimWriteJob, attempt: number)
   });
 
   try {
+    // The hot writes (Okta's import and profile updates) are one prepared statement each.
+    const fast = await fastPath(db, job, attempt, started);
+    if (fast) return { result: fast.result, events: fast.events, replayed: false };
     return await db.transaction(async (trx) => {
       const ctx: WriteContext = { trx, directoryId: job.directoryId, organizationId: job.organizationId, operationId: job.operationId, baseUrl: job.baseUrl };
       const outcome = await route(ctx, job);
@@ -90,6 +95,13 @@ export async function applyScimWrite(db: Db, job: ScimWriteJob, attempt: number)
     });
     return { result: stored, events: [], replayed: stored !== result };
   }
+}
+
+function fastPath(db: Db, job: ScimWriteJob, attempt: number, started: number): Promise<FastWrite | undefined> {
+  if (job.resourceType === 'Group') return job.method === 'PATCH' ? patchGroupFast(db, job, attempt, started) : Promise.resolve(undefined);
+  if (job.method === 'POST') return createUserFast(db, job, attempt, started);
+  if (job.method === 'PUT' || job.method === 'PATCH') return updateUserFast(db, job, attempt, started);
+  return Promise.resolve(undefined);
 }
 
 /** SCIM errors, and unique-index violations (a taken userName or group displayName), become results. */

@@ -1,7 +1,6 @@
 /** Every BullMQ queue of the system (each shows in Bull Board). */
 export const QUEUE_NAMES = {
   scim: 'scim',
-  delivery: 'delivery',
   reconcile: 'reconcile',
 } as const;
 

@@ -3,7 +3,7 @@ import type { Config } from '../config/config';
 
 /**
  * Roles of Redis connections:
- * - `producer`: the web process enqueueing; fails fast (no offline queue, one retry) so a Redis
+ * - `producer`: the web process enqueueing, and the worker publishing replies; fails fast (no offline queue, one retry) so a Redis
  *   outage becomes a 503 + Retry-After instead of a request hanging until Heroku's 30 s timeout;
  * - `worker`: BullMQ workers and schedulers; `maxRetriesPerRequest: null` as BullMQ requires;
  * - `subscriber`: the reply channel subscriber; reconnects forever.
@@ -17,7 +17,10 @@ export function redisOptions(config: Pick<Config, 'redisUrl' | 'redisTlsVerify'>
     connectionName: `dirsync-${role}`,
     retryStrategy: (times) => Math.min(times * 200, 2000),
   };
-  if (role === 'producer') return { ...common, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 5000 };
+  // Auto-pipelining: commands issued in the same tick by concurrent requests go out in one
+  // write and one round trip (enqueues from many requests, replies from many jobs).
+  // Only on the producer role: it never runs blocking commands.
+  if (role === 'producer') return { ...common, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 5000, enableAutoPipelining: true };
   return { ...common, maxRetriesPerRequest: null };
 }
 

@@ -15,6 +15,13 @@ export class ReplyTimeoutError extends ScimError {
   }
 }
 
+/** What the dispatcher needs of the in-memory replay-marker index (replay-marker-index.ts). */
+export interface ReplayMarkerHints {
+  /** False only when no marker can exist for this request: the PostgreSQL lookup is skipped. */
+  mightHave(directoryId: string, fingerprint: string): boolean;
+  add(directoryId: string, fingerprint: string): void;
+}
+
 export interface DispatcherOptions {
   replyTimeoutMs: number;
   retryAfterSeconds: number;
@@ -35,6 +42,8 @@ export type ScimSubmission = Omit<ScimWriteJob, 'operationId' | 'replyTo'>;
  * fingerprint (a replay marker in PostgreSQL, so it survives a Redis flush) and
  * the retry is mapped back to the same operation: it gets the recorded result
  * if the job has been applied meanwhile, or waits for the same job otherwise.
+ * Markers are looked up only when the in-memory index says one may exist, so a
+ * write that never met a 503 costs no query (replay-marker-index.ts).
  */
 export class ScimDispatcher {
   private readonly waiters = new Map<string, Waiter>();
@@ -46,6 +55,8 @@ export class ScimDispatcher {
     private readonly operations: OperationStore,
     private readonly options: DispatcherOptions,
     private readonly log: Logger,
+    /** Absent: every write looks for a replay marker in PostgreSQL (the safe default). */
+    private readonly markers?: ReplayMarkerHints,
   ) {}
 
   async start(): Promise<void> {
@@ -65,7 +76,8 @@ export class ScimDispatcher {
   }
 
   async submit(submission: ScimSubmission, fingerprint: string): Promise<ScimResult> {
-    const replayOf = await this.operations.findReplayMarker(submission.directoryId, fingerprint);
+    // Happy path: no marker can exist (the index is complete and does not hold this fingerprint), no query.
+    const replayOf = this.markers?.mightHave(submission.directoryId, fingerprint) === false ? undefined : await this.operations.findReplayMarker(submission.directoryId, fingerprint);
     const operationId = replayOf ?? randomUUID();
     const pending = this.waitFor(operationId);
     try {
@@ -92,6 +104,7 @@ export class ScimDispatcher {
       return result;
     }
     await this.operations.saveReplayMarker(submission.directoryId, fingerprint, operationId);
+    this.markers?.add(submission.directoryId, fingerprint);
     this.log.warn({ operationId, directoryId: submission.directoryId }, 'no result in time; answered 503');
     throw new ReplyTimeoutError(this.options.retryAfterSeconds);
   }

@@ -38,7 +38,11 @@ export interface DeliveryKey {
   organizationId: string;
 }
 
-/** Delivery rows (the per-event-and-sink "delivered" fact) and dead letters. */
+/**
+ * Delivery rows and dead letters. Delivered-ness is the (sink, directory) cursor
+ * (delivery-cursor-store.ts); a row exists only for a delivery that failed (pending
+ * retry, with its attempts), was dead-lettered, or was replayed.
+ */
 export class DeliveryStore {
   constructor(private readonly db: Db) {}
 
@@ -121,25 +125,5 @@ export class DeliveryStore {
       }
       return [...keys.values()];
     });
-  }
-
-  /**
-   * The outbox sweep (G5): (event, enabled sink) pairs with no delivered fact whose
-   * job should have run by now: no row for longer than `graceMs`, or a pending row
-   * whose next attempt is overdue by `graceMs`. Oldest first, bounded.
-   */
-  async overdue(graceMs: number, limit: number): Promise<DeliveryKey[]> {
-    const result = await this.db.raw<{ rows: { event_id: string; sink_id: string; organization_id: string }[] }>(
-      `SELECT e.id AS event_id, s.id AS sink_id, e.organization_id
-         FROM events e
-         JOIN sinks s ON s.organization_id = e.organization_id AND s.enabled AND e.occurred_at >= s.deliver_from
-         LEFT JOIN deliveries d ON d.event_id = e.id AND d.sink_id = s.id
-        WHERE (d.event_id IS NULL AND e.occurred_at < now() - make_interval(secs => ?))
-           OR (d.status = 'pending' AND coalesce(d.next_attempt_at, d.updated_at) < now() - make_interval(secs => ?))
-        ORDER BY e.occurred_at, e.seq
-        LIMIT ?`,
-      [graceMs / 1000, graceMs / 1000, limit],
-    );
-    return result.rows.map((r) => ({ eventId: r.event_id, sinkId: r.sink_id, organizationId: r.organization_id }));
   }
 }

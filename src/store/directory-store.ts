@@ -58,6 +58,28 @@ const toDirectory = (r: DirectoryRow): Directory => ({
 // Compared against when the directory has no live token, so a miss costs the same as a hit.
 const DUMMY_HASH = hashToken('dsk_no-such-token');
 
+/** A directory's live tokens as the principal cache keeps them. */
+export interface DirectoryAuthEntry {
+  organizationId: string;
+  provider: Provider;
+  tokens: { id: string; hash: Buffer; expiresAt: number | null }[];
+}
+
+/**
+ * Checks a presented token against a directory's live tokens in constant time
+ * (every token is compared, and a dummy when there is none), honouring expiry at `now`.
+ */
+export function matchToken(directoryId: string, entry: DirectoryAuthEntry | null, token: string, now: number): DirectoryPrincipal | undefined {
+  const presented = hashToken(token);
+  const candidates = entry?.tokens.length ? entry.tokens : [{ id: '', hash: DUMMY_HASH, expiresAt: null }];
+  let match: DirectoryPrincipal | undefined;
+  for (const t of candidates) {
+    const live = t.expiresAt === null || t.expiresAt > now;
+    if (hashesEqual(presented, t.hash) && t.id && live && entry) match = { directoryId, organizationId: entry.organizationId, tokenId: t.id, provider: entry.provider };
+  }
+  return match;
+}
+
 /** Directories and their bearer tokens (stored only as SHA-256 hashes). */
 export class DirectoryStore {
   constructor(private readonly db: Db) {}
@@ -90,22 +112,23 @@ export class DirectoryStore {
 
   /**
    * Enables or disables a directory. A real change appends `directory.enabled` /
-   * `directory.disabled` to the outbox in the same transaction (its version is the
-   * event's own sequence number, monotonic per directory); a no-op emits nothing.
+   * `directory.disabled` to the outbox in the same transaction (its version is
+   * `directories.version`, bumped by each change); a no-op emits nothing.
    */
   async setStatus(id: string, status: DirectoryStatus): Promise<Directory | undefined> {
     if (!isUuid(id)) return undefined;
     return this.db.transaction(async (trx) => {
       const before = await trx<DirectoryRow>('directories').where({ id }).forUpdate().first();
       if (!before) return undefined;
+      const changed = before.status !== status;
       const [row] = await trx<DirectoryRow>('directories')
         .where({ id })
-        .update({ status, updated_at: trx.fn.now() as unknown as Date })
+        .update({ status, updated_at: trx.fn.now() as unknown as Date, ...(changed ? { version: trx.raw('version + 1') } : {}) } as Partial<DirectoryRow>)
         .returning('*');
       const directory = toDirectory(row as DirectoryRow);
-      if (before.status !== status) {
-        const seq = await trx('event_sequences').where({ directory_id: id }).forUpdate().first('last_seq');
-        const version = Number((seq as { last_seq?: number } | undefined)?.last_seq ?? 0) + 1;
+      if (changed) {
+        // The directory row is locked (FOR UPDATE above), so versions are strictly increasing.
+        const version = Number((row as { version?: number } | undefined)?.version ?? 1);
         await appendEvents(trx, { organizationId: directory.organizationId, directoryId: id, operationId: null }, [
           {
             type: status === 'active' ? 'directory.enabled' : 'directory.disabled',
@@ -165,30 +188,34 @@ export class DirectoryStore {
   }
 
   /**
-   * Resolves a bearer token for one directory. Unknown directory, disabled
-   * directory (or organization), wrong token, expired or revoked token: all
-   * give `undefined`, after the same constant-time comparison work.
+   * Everything needed to check a token of one directory: its live token hashes (not
+   * revoked; expiry is checked by the caller at use time), or `null` when the directory
+   * does not exist, is disabled, or its organization has Directory Sync off.
+   * The principal cache (src/directory/principal-cache.ts) keeps this per directory.
+   */
+  async loadAuthEntry(directoryId: string): Promise<DirectoryAuthEntry | null> {
+    if (!isUuid(directoryId)) return null;
+    const rows: { token_id: string | null; token_hash: Buffer | null; expires_at: Date | null; organization_id: string; provider: Provider }[] = await this.db('directories as d')
+      .join('organizations as o', 'o.id', 'd.organization_id')
+      .leftJoin('directory_tokens as t', (j) => void j.on('t.directory_id', 'd.id').andOnNull('t.revoked_at'))
+      .where('d.id', directoryId)
+      .andWhere('d.status', 'active')
+      .andWhere('o.directory_sync_enabled', true)
+      .select('t.id as token_id', 't.token_hash', 't.expires_at', 'd.organization_id', 'd.provider');
+    const first = rows[0];
+    if (!first) return null;
+    const tokens = rows.flatMap((r) => (r.token_id && r.token_hash ? [{ id: r.token_id, hash: r.token_hash, expiresAt: r.expires_at ? r.expires_at.getTime() : null }] : []));
+    return { organizationId: first.organization_id, provider: first.provider, tokens };
+  }
+
+  /**
+   * Resolves a bearer token for one directory straight from PostgreSQL (the CLI and
+   * tests; the web process goes through the principal cache). Unknown, disabled and
+   * other-tenant directories, wrong, expired and revoked tokens all give `undefined`,
+   * after the same constant-time comparison work.
    */
   async authenticate(directoryId: string, token: string): Promise<DirectoryPrincipal | undefined> {
-    const presented = hashToken(token);
-    const rows: { token_id: string; token_hash: Buffer; organization_id: string; provider: Provider }[] = isUuid(directoryId)
-      ? await this.db('directory_tokens as t')
-          .join('directories as d', 'd.id', 't.directory_id')
-          .join('organizations as o', 'o.id', 'd.organization_id')
-          .where('t.directory_id', directoryId)
-          .andWhere('d.status', 'active')
-          .andWhere('o.directory_sync_enabled', true)
-          .whereNull('t.revoked_at')
-          .andWhere((q) => void q.whereNull('t.expires_at').orWhereRaw('t.expires_at > now()'))
-          .select('t.id as token_id', 't.token_hash', 'd.organization_id', 'd.provider')
-      : [];
-    let match: DirectoryPrincipal | undefined;
-    for (const row of rows.length ? rows : [{ token_id: '', token_hash: DUMMY_HASH, organization_id: '', provider: 'generic' as const }]) {
-      if (hashesEqual(presented, row.token_hash) && row.token_id) {
-        match = { directoryId, organizationId: row.organization_id, tokenId: row.token_id, provider: row.provider };
-      }
-    }
-    return match;
+    return matchToken(directoryId, await this.loadAuthEntry(directoryId), token, Date.now());
   }
 
   /** Records use of a token (called at most once a minute per token by the caller). */

@@ -37,12 +37,11 @@ export const toStoredEvent = (r: EventRow): StoredEvent => ({
 
 /**
  * Appends events to the outbox inside the caller's transaction, in one
- * statement. Their per-directory `seq` is assigned at COMMIT by a deferred
- * trigger (migrations/20261128000400_event_seq_at_commit.ts): the directory's
- * sequence row is locked only for the commit itself, so sequence order is
- * commit order (a cursor never skips) without queueing the directory's other
- * writes behind this transaction's round trips. The returned events therefore
- * carry `seq: null`; every reader after commit sees the number.
+ * statement that lists only the event's own columns: `id`, `occurred_at`, the
+ * transaction id `txid` and the insertion `ordinal` come from column defaults.
+ * Writers take no per-directory lock; the per-directory `seq` is assigned after
+ * commit by the outbox sequencer (src/delivery/outbox-sequencer.ts), in
+ * (txid, ordinal) order, so the returned events carry `seq: null`.
  */
 export async function appendEvents(trx: Knex.Transaction, ctx: EventContext, events: NewEvent[]): Promise<StoredEvent[]> {
   if (!events.length) return [];

@@ -93,6 +93,14 @@ export class OperationStore {
     return row?.operation_id as string | undefined;
   }
 
+  /** Keys (`<directoryId>:<fingerprint>`) of every marker still honoured, for the in-memory index. */
+  async liveMarkerKeys(): Promise<string[]> {
+    const rows: { key: string }[] = await this.db('replay_markers')
+      .whereRaw(`created_at > now() - interval '1 day'`)
+      .select(this.db.raw(`directory_id || ':' || fingerprint AS key`));
+    return rows.map((r) => r.key);
+  }
+
   async saveReplayMarker(directoryId: string, fingerprint: string, operationId: string): Promise<void> {
     await this.db('replay_markers')
       .insert({ directory_id: directoryId, fingerprint, operation_id: operationId })

@@ -79,6 +79,12 @@ export class SinkStore {
     return rows.map((r) => r.id);
   }
 
+  /** Enabled sinks of an organization with their sealed secrets, for the delivery drain only. */
+  async enabledWithSecrets(organizationId: string): Promise<SinkWithSecret[]> {
+    const rows: SinkRow[] = await this.db('sinks').where({ organization_id: organizationId, enabled: true }).orderBy('created_at');
+    return rows.map((r) => ({ ...toSink(r), sealedSecret: r.secret }));
+  }
+
   async find(organizationId: string, id: string): Promise<Sink | undefined> {
     if (!isUuid(id)) return undefined;
     const row: SinkRow | undefined = await this.db('sinks').where({ organization_id: organizationId, id }).first();

@@ -4,33 +4,36 @@ import type { Config } from '../config/config';
 import type { Db } from '../store/db';
 import type { StoredEvent } from '../events/event-types';
 import type { Closer } from '../main/shutdown';
-import { createDeliveryQueue } from '../delivery/delivery-queue';
-import { createDeliveryEnqueuer } from '../delivery/delivery-enqueuer';
-import { startOutboxSweeper } from '../delivery/outbox-sweeper';
-import { startDeliveryWorker } from './delivery-processor';
+import { OutboxDrainer } from '../delivery/outbox-drainer';
 import { startReconcileWorker } from './reconcile-processor';
 
 export interface DeliveryRuntime {
-  /** The scim worker's hook: enqueue deliveries of committed events. */
-  onEventsCommitted: (events: StoredEvent[]) => Promise<void>;
-  /** In shutdown order: sweeper, reconcile, delivery worker, queues. */
+  /**
+   * The scim worker's hook, called after each commit with the committed events.
+   * Costs no PostgreSQL or Redis round trip: it marks the events' directories dirty
+   * in memory (only `directoryId` and `organizationId` are read) and the outbox
+   * drainer delivers them a few milliseconds later, in batches. It resolves at
+   * once and never rejects; events it is not told about are found by the backstop
+   * poll (DELIVERY_SWEEP_INTERVAL_MS).
+   */
+  onEventsCommitted: (events: readonly Pick<StoredEvent, 'directoryId' | 'organizationId'>[]) => Promise<void>;
+  drainer: OutboxDrainer;
+  /** In shutdown order: reconcile, the drainer (waits for its running batches), the reconcile queue. */
   closers: Closer[];
 }
 
-/** Starts delivery (worker + outbox sweeper) and drift reconciliation (scheduler + worker) in a worker process. */
+/** Starts delivery (the outbox drainer) and drift reconciliation (scheduler + worker) in a worker process. */
 export async function startDeliveryRuntime(config: Config, db: Db, connection: Redis, log: Logger): Promise<DeliveryRuntime> {
   const d = config.delivery;
-  const queue = createDeliveryQueue(connection, config.queuePrefix);
-  const worker = startDeliveryWorker({
-    db,
-    connection,
-    prefix: config.queuePrefix,
-    concurrency: d.concurrency,
-    lockMs: config.workerLockMs,
+  const drainer = new OutboxDrainer(db, {
     settings: { maxAttempts: d.maxAttempts, backoffBaseMs: d.backoffBaseMs, backoffMaxMs: d.backoffMaxMs, throttleBudgetMs: d.throttleBudgetMs, secretKey: d.secretKey },
+    pollMs: d.sweepIntervalMs,
+    batchSize: d.batchSize,
+    concurrency: d.concurrency,
     log: log.child({ part: 'delivery' }),
   });
-  const sweeper = startOutboxSweeper(db, queue, log.child({ part: 'outbox-sweeper' }), { intervalMs: d.sweepIntervalMs, graceMs: d.sweepGraceMs, maxAttempts: d.maxAttempts });
+  // Work left by a previous run (or another process) starts now, not one poll later.
+  void drainer.pollNow();
   const reconcile = await startReconcileWorker({
     db,
     connection,
@@ -40,13 +43,13 @@ export async function startDeliveryRuntime(config: Config, db: Db, connection: R
     log: log.child({ part: 'reconcile' }),
   });
   return {
-    onEventsCommitted: createDeliveryEnqueuer(db, queue, d.maxAttempts),
+    onEventsCommitted: drainer.onEventsCommitted,
+    drainer,
     closers: [
-      { name: 'outbox sweeper', close: () => sweeper.close() },
       { name: 'reconcile worker', close: () => reconcile.worker.close() },
-      // Worker.close() waits for active deliveries; an interrupted one stays pending in PostgreSQL.
-      { name: 'delivery worker', close: () => worker.close() },
-      { name: 'delivery queues', close: () => Promise.allSettled([queue.close(), reconcile.queue.close()]) },
+      // Waits for running batches; an interrupted one rolls back and its cursor stays put.
+      { name: 'outbox drainer', close: () => drainer.close() },
+      { name: 'reconcile queue', close: () => reconcile.queue.close() },
     ],
   };
 }

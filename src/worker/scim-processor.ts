@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db';
 import type { ScimWriteJob } from '../queue/job-payloads';
-import type { StoredEvent } from '../events/event-types';
+import type { CommittedEvent } from '../events/event-types';
 import { QUEUE_NAMES } from '../queue/queue-names';
 import { encodeReply } from '../queue/scim-reply';
 import { applyScimWrite } from '../provisioning/apply-scim-write';
@@ -18,8 +18,8 @@ export interface ScimWorkerDeps {
   /** BullMQ lockDuration and stalledInterval (ms); default BullMQ's 30 s. */
   lockMs?: number;
   log: Logger;
-  /** Called after a write committed its events (the delivery issue enqueues them here). */
-  onEventsCommitted?: (events: StoredEvent[]) => Promise<void>;
+  /** Called after a write committed events: marks the directory for the outbox drainer (in memory, no I/O). */
+  onEventsCommitted?: (events: readonly CommittedEvent[]) => Promise<void>;
 }
 
 /** Runs SCIM write jobs: apply once, publish the result to the waiting receiver. */
@@ -34,8 +34,8 @@ export function startScimWorker(deps: ScimWorkerDeps): Worker<ScimWriteJob> {
       await deps.publisher.publish(data.replyTo, encodeReply({ operationId: data.operationId, result: applied.result }));
       const repliedAt = performance.now();
       if (applied.events.length && deps.onEventsCommitted) {
-        // The outbox sweeper re-enqueues anything lost here (G5): a failure must not fail the write.
-        await deps.onEventsCommitted(applied.events).catch((err: unknown) => deps.log.warn({ err, operationId: data.operationId }, 'enqueue of deliveries failed; the sweeper will retry'));
+        // The drainer's poll finds anything this hint misses (G5): a failure must never fail the write.
+        await deps.onEventsCommitted(applied.events).catch((err: unknown) => deps.log.warn({ err, operationId: data.operationId }, 'delivery hint failed; the drainer poll will find the events'));
       }
       const ms = (t: number) => Math.round(t * 10) / 10;
       deps.log.info(

@@ -40,7 +40,7 @@ export interface Received {
 export class WebhookReceiver {
   readonly received: Received[] = [];
   secret = '';
-  respond: (body: Received['body'], attempt: number) => { status: number; headers?: Record<string, string> } = () => ({ status: 204 });
+  respond: (body: Received['body'], attempt: number) => { status: number; headers?: Record<string, string>; delayMs?: number } = () => ({ status: 204 });
   private readonly attempts = new Map<string, number>();
   private server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -51,9 +51,14 @@ export class WebhookReceiver {
       const n = (this.attempts.get(body.id) ?? 0) + 1;
       this.attempts.set(body.id, n);
       const answer = this.respond(body, n);
-      this.received.push({ id: String(req.headers['webhook-id']), status: answer.status, at: Date.now(), verified: verifyStandardWebhook(this.secret, req.headers, raw), body });
-      res.writeHead(answer.status, answer.headers ?? {});
-      res.end();
+      const reply = () => {
+        this.received.push({ id: String(req.headers['webhook-id']), status: answer.status, at: Date.now(), verified: verifyStandardWebhook(this.secret, req.headers, raw), body });
+        res.writeHead(answer.status, answer.headers ?? {});
+        res.end();
+      };
+      // A slow receiver: the answer (and its record) comes `delayMs` later.
+      if (answer.delayMs) setTimeout(reply, answer.delayMs);
+      else reply();
     });
   });
 
@@ -85,16 +90,24 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
   throw new Error(`timed out waiting for ${what}`);
 }
 
-/** Every event of an organization is delivered (a PostgreSQL fact) to every enabled sink. */
+/**
+ * Every event of an organization is delivered (PostgreSQL facts) to every enabled
+ * sink: all its events are sequenced, every (enabled sink, directory) cursor is at
+ * the directory's last event, and no delivery row is pending or dead.
+ */
 export async function allDelivered(db: Db, organizationId: string): Promise<boolean> {
-  const r = await db.raw<{ rows: { n: number }[] }>(
-    `SELECT count(*)::int AS n FROM events e JOIN sinks s ON s.organization_id = e.organization_id AND s.enabled AND e.occurred_at >= s.deliver_from
-       LEFT JOIN deliveries d ON d.event_id = e.id AND d.sink_id = s.id
-      WHERE e.organization_id = ? AND (d.status IS NULL OR d.status <> 'delivered')`,
-    [organizationId],
+  const r = await db.raw<{ rows: { unsequenced: number; behind: number; open: number; sinks: number }[] }>(
+    `SELECT (SELECT count(*) FROM events WHERE organization_id = :org AND seq IS NULL)::int AS unsequenced,
+            (SELECT count(*) FROM sinks s JOIN directories d ON d.organization_id = s.organization_id
+               LEFT JOIN delivery_cursors c ON c.sink_id = s.id AND c.directory_id = d.id
+              WHERE s.organization_id = :org AND s.enabled
+                AND coalesce(c.last_seq, 0) < (SELECT coalesce(max(seq), 0) FROM events e WHERE e.directory_id = d.id))::int AS behind,
+            (SELECT count(*) FROM deliveries WHERE organization_id = :org AND status <> 'delivered')::int AS open,
+            (SELECT count(*) FROM sinks WHERE organization_id = :org)::int AS sinks`,
+    { org: organizationId },
   );
-  const sinks = await db('sinks').where({ organization_id: organizationId }).count<{ count: string }[]>('* as count');
-  return Number(sinks[0]?.count ?? 0) > 0 && r.rows[0]?.n === 0;
+  const row = r.rows[0];
+  return Boolean(row && row.sinks > 0 && row.unsequenced === 0 && row.behind === 0 && row.open === 0);
 }
 
 /**

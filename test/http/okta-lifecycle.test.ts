@@ -199,6 +199,8 @@ describe('Okta lifecycle (OKTA.md), through the queued path', () => {
   });
 
   it('events are written with each change in one per-directory sequence', async () => {
+    // The outbox drainer numbers events a few ms after commit (docs/delivery.md).
+    for (let i = 0; i < 100 && (await env.db('events').whereNull('seq').first('id')); i++) await new Promise((r) => setTimeout(r, 50));
     const rows = await env.db('events').orderBy('seq').select('seq', 'type');
     assert.deepEqual(rows.map((r) => r.seq), rows.map((_, i) => i + 1));
     const types = new Set(rows.map((r) => r.type));

@@ -69,7 +69,7 @@ describe('ops endpoints: Bull Board, /metrics, rate limits', () => {
     const api = await fetch(`${env.baseUrl}/ops/queues/api/queues`, { headers: { Authorization: basic(KEY) } });
     assert.equal(api.status, 200);
     const body = (await api.json()) as { queues: { name: string; readOnlyMode: boolean }[] };
-    assert.deepEqual(body.queues.map((q) => q.name).sort(), ['delivery', 'reconcile', 'scim']);
+    assert.deepEqual(body.queues.map((q) => q.name).sort(), ['reconcile', 'scim'], 'delivery has no queue: the outbox drainer reads PostgreSQL');
     assert.ok(body.queues.every((q) => q.readOnlyMode), 'read-only unless OPS_BOARD_WRITE');
   });
 
@@ -85,7 +85,7 @@ describe('ops endpoints: Bull Board, /metrics, rate limits', () => {
     assert.match(text, /dirsync_scim_requests_total\{method="POST",resource="Users",status="201"\} 1/);
     assert.match(text, /dirsync_scim_request_duration_seconds_bucket\{le="\+Inf",method="GET",resource="Users",status="200"\} 1/);
     assert.match(text, /dirsync_queue_jobs\{queue="scim",state="completed"\} 1/);
-    for (const q of ['scim', 'delivery', 'reconcile']) assert.match(text, new RegExp(`dirsync_queue_jobs\\{queue="${q}",state="waiting"\\} \\d+`));
+    for (const q of ['scim', 'reconcile']) assert.match(text, new RegExp(`dirsync_queue_jobs\\{queue="${q}",state="waiting"\\} \\d+`));
     assert.match(text, /dirsync_queue_processing_seconds\{queue="scim",stat="max"\} [0-9.e-]+/);
     assert.match(text, /dirsync_delivery_lag_seconds [0-9.e+-]+/);
     assert.doesNotMatch(text, new RegExp(dir.directoryId), 'no ids in labels');

@@ -29,7 +29,7 @@ describe('security: no credential in the logs', () => {
 
   before(async () => {
     process.env['TEST_LOG_FILE'] = logFile;
-    env = await createTestEnv({ env: { ADMIN_API_KEY: ADMIN_KEY, DELIVERY_SWEEP_INTERVAL_MS: '500', DELIVERY_SWEEP_GRACE_MS: '1000' } });
+    env = await createTestEnv({ env: { ADMIN_API_KEY: ADMIN_KEY, DELIVERY_SWEEP_INTERVAL_MS: '500' } });
     secrets.set('admin key', ADMIN_KEY);
   });
   after(async () => {

@@ -140,7 +140,7 @@ export function registerDeliveryCommands(program: Command, run: Run): void {
         if (!opts.event === !opts.all) throw new CliError('Give exactly one of --event <id> or --all.');
         const org = await findOrganization(ctx, opts.org);
         const r = await replayDeadLetters(await ctx.db(), ctx.config, org.id, opts.event);
-        process.stdout.write(`Replayed ${r.replayed} dead letter(s)${r.replayed && !r.enqueued ? ' (Redis unreachable: the outbox sweeper will enqueue them)' : ''}.\n`);
+        process.stdout.write(`Replayed ${r.replayed} dead letter(s)${r.replayed ? ': the workers deliver them again within DELIVERY_SWEEP_INTERVAL_MS' : ''}.\n`);
       }),
     );
 

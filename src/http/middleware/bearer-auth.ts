@@ -1,8 +1,18 @@
 import type { Middleware } from 'koa';
-import type { DirectoryStore } from '../../store/directory-store';
+import type { Context } from 'koa';
+import type { DirectoryPrincipal, DirectoryStore } from '../../store/directory-store';
+import type { PrincipalCache } from '../../directory/principal-cache';
 import { ScimError } from '../../scim/scim-error';
 
 const BEARER = /^Bearer\s+([A-Za-z0-9._~+/=-]{1,512})\s*$/i;
+
+/** The bearer token of a request, if it has a well-formed one. */
+export function bearerToken(ctx: Context): string | undefined {
+  return BEARER.exec(ctx.get('authorization'))?.[1];
+}
+
+/** Who may authenticate: the per-process cache in web processes, PostgreSQL directly elsewhere. */
+export type Authenticator = Pick<PrincipalCache, 'authenticate'> | Pick<DirectoryStore, 'authenticate'>;
 const TOUCH_EVERY_MS = 60_000;
 
 /**
@@ -10,12 +20,13 @@ const TOUCH_EVERY_MS = 60_000;
  * (G6). Unknown, disabled and other-tenant directories get the very same 401.
  * The principal lives on `ctx.state` (per request), never on a shared object.
  */
-export function bearerAuth(directories: DirectoryStore): Middleware {
+export function bearerAuth(directories: DirectoryStore, principals?: Authenticator): Middleware {
+  const auth: Authenticator = principals ?? directories;
   const lastTouched = new Map<string, number>();
   return async (ctx, next) => {
-    const match = BEARER.exec(ctx.get('authorization'));
+    const token = bearerToken(ctx);
     const directoryId = String(ctx.params?.['directoryId'] ?? '');
-    const principal = match?.[1] ? await directories.authenticate(directoryId, match[1]) : undefined;
+    const principal: DirectoryPrincipal | undefined = token ? await auth.authenticate(directoryId, token) : undefined;
     if (!principal) {
       ctx.set('WWW-Authenticate', 'Bearer realm="dirsync SCIM"');
       throw new ScimError(401, 'Authentication failed: a valid bearer token for this directory is required');

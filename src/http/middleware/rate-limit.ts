@@ -7,6 +7,8 @@ import type { RateLimiter } from '../../ops/rate-limiter';
 import { recordThrottle } from '../../ops/throttle-stats';
 import { clientIp } from '../../ops/https-policy';
 import type { ProcessMetrics } from '../../ops/process-metrics';
+import type { PrincipalCache } from '../../directory/principal-cache';
+import { bearerToken } from './bearer-auth';
 
 /** What the SCIM router needs to throttle (absent: no limits, e.g. in unit tests of the router). */
 export interface ScimThrottle {
@@ -16,6 +18,8 @@ export interface ScimThrottle {
   limits: Config['rateLimit'];
   metrics?: ProcessMetrics;
   log: Logger;
+  /** Web processes: a token the cache already knows is valid skips the failed-auth counter (no Redis call). */
+  principals?: Pick<PrincipalCache, 'peek'>;
 }
 
 class TooManyRequests extends ScimError {
@@ -55,9 +59,18 @@ export function directoryRateLimit(t: ScimThrottle): Middleware {
  */
 export function authFailureLimit(t: ScimThrottle): Middleware {
   const rule = { limit: t.limits.authFailureLimit, windowSeconds: t.limits.authFailureWindowSeconds };
+  /** Addresses that failed authentication in this process, until their window ends. */
+  const failedHere = new Map<string, number>();
   return async (ctx, next) => {
     if (!rule.limit) return next();
-    const subject = `authfail:${clientIp(ctx)}`;
+    const ip = clientIp(ctx);
+    // A token the cache knows to be valid, from an address this process has seen no failure
+    // from, is not a guess: no counter to read, so the hot path stays off Redis. An address
+    // that failed here is checked on every request, even with a good token.
+    const token = bearerToken(ctx);
+    const now = Date.now();
+    if (token && !((failedHere.get(ip) ?? 0) > now) && t.principals?.peek(String(ctx.params?.['directoryId'] ?? ''), token)) return next();
+    const subject = `authfail:${ip}`;
     const seen = await t.limiter.peek(subject, rule).catch(() => undefined);
     if (seen && !seen.allowed) {
       ctx.set('Retry-After', String(seen.retryAfterSeconds));
@@ -68,8 +81,10 @@ export function authFailureLimit(t: ScimThrottle): Middleware {
       await next();
     } catch (error) {
       if (error instanceof ScimError && error.status === 401) {
+        if (failedHere.size >= 10_000) failedHere.clear();
+        failedHere.set(ip, now + rule.windowSeconds * 1000);
         const after = await t.limiter.hit(subject, rule).catch(() => undefined);
-        if (after && after.count === rule.limit) t.log.warn({ ip: clientIp(ctx), limit: rule.limit, windowSeconds: rule.windowSeconds }, 'client IP reached the failed-authentication limit');
+        if (after && after.count === rule.limit) t.log.warn({ ip, limit: rule.limit, windowSeconds: rule.windowSeconds }, 'client IP reached the failed-authentication limit');
       }
       throw error;
     }

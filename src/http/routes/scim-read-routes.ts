@@ -9,6 +9,8 @@ import { parseFilter } from '../../scim/filter/parse-filter';
 import { compileGroupFilter, compileUserFilter } from '../../store/scim-filter-sql';
 import { renderGroup, renderUser, etagFor, type RenderOptions } from '../../scim/render-resource';
 import { userStore, toStoredUser } from '../../store/user-store';
+import { readUser } from '../../store/user-writes';
+import { isUuid } from '../../store/organization-store';
 import { groupStore, toStoredGroup } from '../../store/group-store';
 import { parseListQuery, type ListQuery } from '../list-query';
 import { SCIM_CONTENT_TYPE, sendScimResult } from '../scim-response';
@@ -59,7 +61,8 @@ export function registerScimReadRoutes(router: Router, deps: ScimReadDeps): void
 
   router.get('/Users/:id', async (ctx) => {
     const q = parseListQuery(ctx.query, deps.config.scim.maxResults);
-    const row = await userStore.find(deps.db, principalOf(ctx).directoryId, ctx.params['id'] ?? '');
+    const id = ctx.params['id'] ?? '';
+    const row = isUuid(id) ? await readUser(deps.db, principalOf(ctx).directoryId, id) : undefined;
     if (!row) throw new ScimError(404, `User ${JSON.stringify((ctx.params['id'] ?? '').slice(0, 100))} not found`);
     sendScimResult(ctx, { status: 200, body: renderUser(toStoredUser(row), renderOptions(deps, ctx, q)), etag: etagFor(row.version) });
   });

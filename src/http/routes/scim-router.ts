@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config/config';
 import type { Db } from '../../store/db';
 import type { DirectoryStore } from '../../store/directory-store';
+import type { PrincipalCache } from '../../directory/principal-cache';
 import type { ScimDispatcher } from '../../queue/scim-dispatcher';
 import { bearerAuth } from '../middleware/bearer-auth';
 import { scimErrorHandler } from '../middleware/scim-error-handler';
@@ -18,6 +19,7 @@ export interface ScimRouterDeps {
   config: Pick<Config, 'publicUrl' | 'scim'>;
   db: Db;
   directories: DirectoryStore;
+  principals?: PrincipalCache;
   dispatcher: ScimDispatcher;
   log: Logger;
   /** Rate limits (issue 5); absent: no limits. */
@@ -29,7 +31,7 @@ export function createScimRouter(deps: ScimRouterDeps): Router {
   const router = new Router({ prefix: '/scim/v2/:directoryId', sensitive: true, strict: true });
   router.use(scimErrorHandler(deps.log, deps.config.scim.retryAfterSeconds));
   if (deps.ops) router.use(authFailureLimit(deps.ops.throttle));
-  router.use(bearerAuth(deps.directories));
+  router.use(bearerAuth(deps.directories, deps.principals));
   if (deps.ops) router.use(directoryRateLimit(deps.ops.throttle));
 
   const discovery = (directoryId: string): DiscoveryOptions => ({

@@ -8,9 +8,8 @@ const after = process.env['CRASH_AFTER'] ?? '';
 const kind = process.env['CRASH_KIND'] ?? 'throw';
 export const CRASH_MESSAGE = 'injected failure: Bearer dsk_injectedSecretToken0123456789 via postgres://app:hunter2secret@db.example/x';
 
-const write = process.stdout.write.bind(process.stdout);
 let armed = true;
-process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+const watch = (chunk: unknown) => {
   if (armed && String(chunk).includes(after)) {
     armed = false;
     setTimeout(() => {
@@ -18,5 +17,19 @@ process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
       else throw new Error(CRASH_MESSAGE);
     }, 200);
   }
+};
+
+const write = process.stdout.write.bind(process.stdout);
+process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+  watch(chunk);
   return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
 }) as typeof process.stdout.write;
+
+// The web and worker loggers write blocks straight to fd 1 (src/log/logger.ts): watch those too.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS module object, so the patch is seen by every caller.
+const fs = require('node:fs') as typeof import('node:fs');
+const writeSync = fs.writeSync;
+fs.writeSync = ((fd: number, ...rest: unknown[]) => {
+  if (fd === 1) watch(rest[0]);
+  return (writeSync as (...args: unknown[]) => number)(fd, ...rest);
+}) as typeof fs.writeSync;

@@ -1,0 +1,108 @@
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config';
+
+/** Channels sent by the triggers of migrations/20261129000300_change_notifications.ts. */
+export const CHANNELS = ['dirsync_auth', 'dirsync_replay'] as const;
+export type ChangeChannel = (typeof CHANNELS)[number];
+
+export interface ChangeSubscriber {
+  /** A notification arrived on `channel`. */
+  onChange(channel: ChangeChannel, payload: string): void;
+  /**
+   * The listener (re)connected: notifications sent while it was down were missed,
+   * so whatever was cached from PostgreSQL must be reloaded or dropped.
+   */
+  onResync(): void;
+}
+
+/**
+ * One dedicated PostgreSQL connection per web process that LISTENs to change
+ * notifications. While it is not connected, `live` is false and caches built on
+ * it must not be trusted (callers fall back to reading PostgreSQL every time).
+ * It reconnects forever with a capped backoff.
+ */
+export class ChangeListener {
+  private client: pg.Client | undefined;
+  private stopped = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private attempts = 0;
+  private subscribers: ChangeSubscriber[] = [];
+  /** True while LISTEN is active: every committed change reaches the subscribers. */
+  live = false;
+
+  constructor(
+    private readonly config: Pick<Config, 'databaseUrl' | 'databaseSsl'>,
+    private readonly log: Logger,
+  ) {}
+
+  subscribe(s: ChangeSubscriber): void {
+    this.subscribers.push(s);
+  }
+
+  /** Connects once; resolves when LISTEN is active or after the first failure (it keeps retrying). */
+  async start(): Promise<void> {
+    await this.connect();
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    const client = new pg.Client({
+      connectionString: this.config.databaseUrl,
+      ssl: this.config.databaseSsl ? { rejectUnauthorized: false } : false,
+      application_name: 'dirsync-listener',
+      keepAlive: true,
+    });
+    const lost = (reason: string) => {
+      if (this.client !== client) return;
+      this.client = undefined;
+      this.live = false;
+      client.removeAllListeners('notification');
+      void client.end().catch(() => undefined);
+      if (!this.stopped) {
+        this.log.warn({ reason }, 'change listener lost its connection; caches bypassed until it is back');
+        this.scheduleReconnect();
+      }
+    };
+    client.on('error', (err: Error) => lost(err.message));
+    client.on('end', () => lost('connection ended'));
+    client.on('notification', (n) => {
+      if (!n.payload || !(CHANNELS as readonly string[]).includes(n.channel)) return;
+      for (const s of this.subscribers) s.onChange(n.channel as ChangeChannel, n.payload);
+    });
+    try {
+      await client.connect();
+      this.client = client;
+      for (const channel of CHANNELS) await client.query(`LISTEN ${channel}`);
+      this.attempts = 0;
+      // Resync before going live: anything committed while we were away is reloaded.
+      for (const s of this.subscribers) s.onResync();
+      this.live = true;
+    } catch (err) {
+      this.log.warn({ err: { message: err instanceof Error ? err.message : String(err) } }, 'change listener could not connect; retrying');
+      if (this.client === client) this.client = undefined;
+      client.removeAllListeners('notification');
+      void client.end().catch(() => undefined);
+      this.scheduleReconnect();
+    }
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped || this.retryTimer) return;
+    const delay = Math.min(5000, 100 * 2 ** this.attempts++);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.connect();
+    }, delay);
+    this.retryTimer.unref();
+  }
+
+  async close(): Promise<void> {
+    this.stopped = true;
+    this.live = false;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    const c = this.client;
+    this.client = undefined;
+    await c?.end().catch(() => undefined);
+  }
+}
