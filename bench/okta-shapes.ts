@@ -1,15 +1,15 @@
-/** Okta's request shapes (OKTA.md), with bench data. */
+/** Okta's request shapes (docs/okta.md), with bench data. */
 import { oktaUser } from '../test/support/okta-bodies';
 export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 export const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
-/** Okta's create body (OKTA.md 3): the same shape the tests send (test/support/okta-bodies.ts). */
+/** Okta's create body (docs/okta.md §3): the same shape the tests send (test/support/okta-bodies.ts). */
 export function oktaCreateBody(userName: string, given = 'Bench', family = 'User'): Record<string, unknown> {
   return oktaUser(userName, given, family);
 }
 
-/** The assign lookup exactly as Okta encodes it (OKTA.md 2). */
+/** The assign lookup exactly as Okta encodes it (docs/okta.md §2). */
 export function oktaLookupPath(userName: string): string {
   return `/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}&startIndex=1&count=100`;
 }
@@ -24,7 +24,7 @@ export const addMembersBody = (groupId: string, displayName: string, members: { 
   ],
 });
 
-/** Okta removes each member with its own filtered op, several in one PatchOp (OKTA.md 8). */
+/** Okta removes each member with its own filtered op, several in one PatchOp (docs/okta.md §8). */
 export const removeMembersBody = (groupId: string, displayName: string, userIds: string[]) => ({
   schemas: [PATCH_SCHEMA],
   Operations: [{ op: 'replace', value: { id: groupId, displayName } }, ...userIds.map((id) => ({ op: 'remove', path: `members[value eq "${id}"]` }))],

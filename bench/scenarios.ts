@@ -174,7 +174,7 @@ export interface LargeGroupResult {
 export async function runLargeGroup(client: BenchClient, group: { id: string; displayName: string; members: number }, outsiders: { id: string; userName: string }[], reads: number): Promise<LargeGroupResult> {
   const add = await timed(client, 'PATCH', `/Groups/${group.id}`, addMembersBody(group.id, group.displayName, outsiders.map((u) => ({ value: u.id, display: u.userName }))));
   const remove = await timed(client, 'PATCH', `/Groups/${group.id}`, removeMembersBody(group.id, group.displayName, outsiders.map((u) => u.id)));
-  // Entra's form of the same removal: one op with a value list (OKTA.md, Entra section).
+  // Entra's form of the same removal: one op with a value list (docs/okta.md, Entra section).
   await timed(client, 'PATCH', `/Groups/${group.id}`, addMembersBody(group.id, group.displayName, outsiders.map((u) => ({ value: u.id }))));
   const entra = await timed(client, 'PATCH', `/Groups/${group.id}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'Remove', path: 'members', value: outsiders.map((u) => ({ value: u.id })) }] });
   const readMany = async (path: string, n: number) => {

@@ -1,5 +1,5 @@
 /**
- * Okta's SCIM client as the chaos run needs it: Okta's headers (OKTA.md), and
+ * Okta's SCIM client as the chaos run needs it: Okta's headers (docs/okta.md), and
  * Okta's retry behaviour: a 503 or 429 is retried with the identical request after
  * Retry-After (capped so a run stays short), and so is a connection error; attempts
  * and total time per request are bounded.

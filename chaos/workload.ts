@@ -75,7 +75,7 @@ const ok = (status: number, ...expected: number[]) => expected.includes(status);
  * An Okta-shaped import: per user the userName lookup then the create with Okta's
  * full body; then Group Push (lookup, create empty, PATCH member adds in batches with
  * the rename op Okta re-sends, filtered removes), renames, profile updates (GET +
- * PUT) and deactivations (path-less PATCH active=false). OKTA.md 2, 3, 5, 6, 8.
+ * PUT) and deactivations (path-less PATCH active=false). docs/okta.md §2, 3, 5, 6, 8.
  */
 export async function runOktaWorkload(client: OktaClient, opts: WorkloadOptions): Promise<ExpectedState> {
   const { call } = client;

@@ -59,7 +59,7 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
   });
-  // userName is caseExact:false (RFC 7643 §4.1.1, OKTA.md 4): uniqueness is case-insensitive.
+  // userName is caseExact:false (RFC 7643 §4.1.1, docs/okta.md §4): uniqueness is case-insensitive.
   await knex.raw('CREATE UNIQUE INDEX users_directory_user_name_uq ON users (directory_id, lower(user_name))');
   await knex.raw('CREATE INDEX users_directory_external_id_ix ON users (directory_id, external_id)');
   await knex.raw('CREATE INDEX users_directory_email_ix ON users (directory_id, lower(primary_email))');

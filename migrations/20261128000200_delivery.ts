@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 /**
- * Delivery (DESIGN.md G4/G5) and the built-in app user model (docs/app-user-model.md).
+ * Delivery (docs/architecture.md, G4 and G5) and the built-in app user model (docs/app-user-model.md).
  * - sinks: where an organization's events go (the built-in app model, webhooks);
  * - deliveries: one row per (event, sink) once a delivery was attempted; `delivered_at`
  *   is the PostgreSQL fact the sweeper relies on (no row or `pending` = not delivered);

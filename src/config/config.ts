@@ -3,7 +3,7 @@ import { z } from 'zod';
 /**
  * The one reader of `process.env`. Every variable is documented here and in
  * docs/configuration.md; a bad value stops the process with one message that
- * lists every problem (STYLE.md: fail fast, all at once).
+ * lists every problem: fail fast, all at once.
  */
 const boolish = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])

@@ -1,4 +1,4 @@
-/** Outbox event types (DESIGN.md G4); names read like `resource.past_tense`. */
+/** Outbox event types (docs/architecture.md, G4); names read like `resource.past_tense`. */
 export const EVENT_TYPES = [
   'user.created',
   'user.updated',

@@ -6,7 +6,7 @@ import { ERROR_SCHEMA } from '../scim/scim-error';
  * Requests Node's HTTP parser refuses before Koa sees them (a URL or headers
  * over 16 KB, a malformed request line) get Node's default answer: a status
  * line with no body. SCIM clients expect a SCIM error body on every error
- * (RFC 7644 §3.12, OKTA.md 9), so this answers in that shape and closes.
+ * (RFC 7644 §3.12, docs/okta.md §9), so this answers in that shape and closes.
  */
 export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
   if (error.code === 'ECONNRESET' || !socket.writable) {

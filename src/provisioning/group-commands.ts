@@ -29,7 +29,7 @@ function groupEvent(ctx: WriteContext, type: NewEvent['type'], row: GroupRow): N
   return { type, resourceType: 'group', resourceId: row.id, resourceVersion: row.version, data: { resource: renderGroup(toStoredGroup(row), undefined, { baseUrl: ctx.baseUrl }) } };
 }
 
-/** POST /Groups, members included (OKTA.md 8: ignoring `members` on create is a known bug elsewhere). */
+/** POST /Groups, members included (docs/okta.md §8: ignoring `members` on create is a known bug elsewhere). */
 export async function createGroup(ctx: WriteContext, body: unknown): Promise<WriteOutcome> {
   const { doc, memberIds } = unwrap(parseGroupInput(body));
   await requireUsers(ctx, memberIds);
@@ -141,7 +141,7 @@ async function memberEvents(ctx: WriteContext, type: 'group.user_added' | 'group
   return users.map((u) => membershipEvent(type, group, u));
 }
 
-/** 204 for PATCH (large groups are never echoed back: OKTA.md "bugs"), the resource with members otherwise. */
+/** 204 for PATCH (large groups are never echoed back: docs/okta.md, "Bugs other SCIM servers shipped"), the resource with members otherwise. */
 async function respondWithGroup(ctx: WriteContext, status: number, row: GroupRow, events: NewEvent[]): Promise<WriteOutcome> {
   const etag = etagFor(row.version);
   if (status === 204) return { result: { status, etag }, resourceId: row.id, events };

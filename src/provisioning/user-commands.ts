@@ -31,7 +31,7 @@ export async function createUser(ctx: WriteContext, body: unknown): Promise<Writ
   return ok(ctx, 201, row, [userEvent('user.created', render(ctx, row), row)]);
 }
 
-/** PUT /Users/{id}: replaces the whole resource; client-sent id and meta are ignored (OKTA.md 5). */
+/** PUT /Users/{id}: replaces the whole resource; client-sent id and meta are ignored (docs/okta.md §5). */
 export async function replaceUser(ctx: WriteContext, id: string, body: unknown, ifMatch?: string): Promise<WriteOutcome> {
   const { doc } = unwrap(parseUserInput(body));
   const current = await lockUser(ctx, id);

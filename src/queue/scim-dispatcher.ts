@@ -34,7 +34,7 @@ type Waiter = (result: ScimResult) => void;
 export type ScimSubmission = Omit<ScimWriteJob, 'operationId' | 'replyTo'>;
 
 /**
- * The web side of the request/reply path (DESIGN.md "Why the receiver waits"):
+ * The web side of the request/reply path (docs/architecture.md, "The write path"):
  * enqueue one job per write (job id = operation id) and wait for the worker's
  * result through ONE subscription per process, keyed by operation id.
  *

@@ -4,7 +4,7 @@ import { createTestEnv, type TestEnv } from '../support/test-env';
 import { scimClient, type ScimClient } from '../support/scim-client';
 import { ERROR_SCHEMA, GROUP_SCHEMA, PATCH_SCHEMA, oktaUser } from '../support/okta-bodies';
 
-describe('Okta lifecycle (OKTA.md), through the queued path', () => {
+describe('Okta lifecycle (docs/okta.md), through the queued path', () => {
   let env: TestEnv;
   let scim: ScimClient;
   let janeId = '';

@@ -1,4 +1,4 @@
-/** Real Okta / Entra ID payload shapes (see /work/shared/OKTA.md), with our own data. */
+/** Real Okta / Entra ID payload shapes (docs/okta.md), with our own data. */
 export const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 export const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 

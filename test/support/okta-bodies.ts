@@ -1,4 +1,4 @@
-/** Request bodies exactly as Okta and Entra send them (OKTA.md), with our own data. */
+/** Request bodies exactly as Okta and Entra send them (docs/okta.md), with our own data. */
 export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 export const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -31,7 +31,7 @@ export const patch = (...Operations: unknown[]) => ({ schemas: [PATCH_SCHEMA], O
 
 export const lookupPath = (userName: string) => `/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}&startIndex=1&count=100`;
 
-/** The headers Okta's SCIM client sends (OKTA.md): writes, DELETE included, carry the SCIM Content-Type. */
+/** The headers Okta's SCIM client sends (docs/okta.md): writes, DELETE included, carry the SCIM Content-Type. */
 export function oktaHeaders(token: string, method: string): Record<string, string> {
   return {
     Accept: 'application/scim+json',

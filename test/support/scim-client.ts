@@ -1,6 +1,6 @@
 import { oktaHeaders } from './okta-bodies';
 
-/** A small SCIM client that sends exactly what Okta sends (OKTA.md headers). */
+/** A small SCIM client that sends exactly what Okta sends (docs/okta.md headers). */
 export interface ScimResponse {
   status: number;
   headers: Headers;

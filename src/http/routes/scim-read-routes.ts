@@ -49,7 +49,7 @@ function filterFor<T>(text: string | undefined, type: 'User' | 'Group', compile:
   return compile(parsed.value as never);
 }
 
-/** Reads are served straight from PostgreSQL (DESIGN.md): a write is visible to the very next GET. */
+/** Reads are served straight from PostgreSQL (docs/architecture.md): a write is visible to the very next GET. */
 export function registerScimReadRoutes(router: Router, deps: ScimReadDeps): void {
   router.get('/Users', async (ctx) => {
     const q = parseListQuery(ctx.query, deps.config.scim.maxResults);
@@ -103,7 +103,7 @@ export function registerScimReadRoutes(router: Router, deps: ScimReadDeps): void
   });
 }
 
-/** RFC 7644 §3.4.2: integers, `Resources`, itemsPerPage = what was actually returned (OKTA.md 7). */
+/** RFC 7644 §3.4.2: integers, `Resources`, itemsPerPage = what was actually returned (docs/okta.md §7). */
 function listResponse(ctx: Context, total: number, startIndex: number, resources: unknown[]): void {
   sendScimResult(ctx, {
     status: 200,

@@ -103,7 +103,7 @@ function applyKey(doc: ScimDoc, op: PatchOp['op'], key: string, v: unknown, rt: 
   return applyPath(doc, op, path.value, v, rt, changes);
 }
 
-/** Membership operations (Okta Group Push and Entra shapes, see OKTA.md §8). */
+/** Membership operations (Okta Group Push and Entra shapes, see docs/okta.md §8). */
 function applyMembers(op: PatchOp['op'], path: PatchPath, value: unknown, changes: MemberChange[]): Result<true> {
   if (path.ref.subAttribute !== undefined) {
     return err(badRequest('invalidPath', `Path '${path.raw.slice(0, 200)}' is not supported; use members or members[value eq "id"]`));
