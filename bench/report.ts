@@ -65,7 +65,7 @@ export function renderReport(r: BenchReport): string {
   lines.push('');
   lines.push(`- Command: \`${r.facts.command}\``);
   lines.push(`- Node ${r.facts.node}; CPU ${r.facts.cpu}; ${r.facts.cores} cores; ${r.facts.memoryGb} GB RAM`);
-  lines.push('- The service runs as production does: separate `web` and `worker` processes from the compiled build, started as the Procfile starts them (`node --max-semi-space-size=2 dist/src/main/{web,worker}.js`, NODE_ENV=production, LOG_LEVEL=info to a file), a fresh database migrated by `src/main/release.ts`, a fresh Redis prefix.');
+  lines.push('- The service runs as production does: separate `web` and `worker` processes from the compiled build, started as the Procfile starts them (`node --max-semi-space-size=2 dist/src/main/{web,worker}.js`, NODE_ENV=production, LOG_LEVEL=info to a file), a fresh database migrated by the compiled `release` (`dist/src/main/release.js`), a fresh Redis prefix.');
   lines.push('');
   lines.push('### Targets');
   lines.push('');
@@ -90,7 +90,7 @@ export function renderReport(r: BenchReport): string {
     lines.push('', `### Many tenants: the import spread over ${m.directories} directories (16 connections in all)`, '');
     lines.push(LOAD_HEADER);
     lines.push(loadRow(`${m.directories} directories`, m.run, `${((m.run.rps / m.singleRps) * 100).toFixed(0)} % of one directory`));
-    lines.push('', `Redis keys under the bench prefix: ${m.redisKeysBefore} before, ${m.redisKeys} after (no per-directory keys are left behind).`);
+    lines.push('', `Redis keys under the bench prefix: ${m.redisKeysBefore} before, ${m.redisKeys} after, for ${m.directories} more directories. Bounded: the SCIM queue keeps at most 10,000 completed jobs (an hour), the reconcile scheduler keeps one key per directory, and delivery keeps none.`);
   }
   lines.push('');
   lines.push('### Steady state (GET+PUT, deactivate+reactivate, group add+remove)');
