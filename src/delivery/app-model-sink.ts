@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { StoredEvent } from '../events/event-types';
+import { primaryValueOf } from '../scim/user-document';
 import { recomputeRoles } from './app-model-roles';
 
 type Trx = Knex.Transaction;
@@ -19,11 +20,10 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 export function appUserFields(resource: Record<string, unknown>): AppUserFields {
   const name = (resource['name'] ?? {}) as Record<string, unknown>;
-  const emails = Array.isArray(resource['emails']) ? (resource['emails'] as Record<string, unknown>[]) : [];
-  const email = emails.find((e) => e['primary'] === true) ?? emails[0];
   return {
     user_name: str(resource['userName']) ?? '',
-    email: email ? str(email['value']) : null,
+    // The same rule as the directory's primary_email column (src/scim/user-document.ts).
+    email: primaryValueOf(resource['emails']),
     given_name: str(name['givenName']),
     family_name: str(name['familyName']),
     display_name: str(resource['displayName']),

@@ -129,10 +129,22 @@ export function userColumns(doc: ScimDoc): UserColumns {
   };
 }
 
-/** RFC 7643 §2.4: the element with `primary: true`, else the first one. */
-function primaryEmailOf(emails: unknown): string | null {
-  if (!Array.isArray(emails)) return null;
-  const objs = emails.filter(isPlainObject).filter((e) => typeof e['value'] === 'string');
-  const chosen = objs.find((e) => e['primary'] === true) ?? objs[0];
+/**
+ * The one rule for a multi-valued attribute's main value (emails, phoneNumbers), used by
+ * the directory's columns and by every sink: the entry with `primary: true` and a value;
+ * else the first `work` entry with a value; else the first entry with a value
+ * (RFC 7643 §2.4 makes `primary` the preferred one; Okta and Entra mark it, others rely on order).
+ */
+export function primaryValueOf(entries: unknown): string | null {
+  if (!Array.isArray(entries)) return null;
+  const withValue = entries.filter(isPlainObject).filter((e) => typeof e['value'] === 'string' && e['value'] !== '');
+  const chosen =
+    withValue.find((e) => e['primary'] === true) ??
+    withValue.find((e) => typeof e['type'] === 'string' && e['type'].toLowerCase() === 'work') ??
+    withValue[0];
   return chosen ? (chosen['value'] as string) : null;
+}
+
+function primaryEmailOf(emails: unknown): string | null {
+  return primaryValueOf(emails);
 }
