@@ -43,7 +43,7 @@ export async function startWeb(config: Config, log: Logger, port = config.port):
 
   // What used to be read from PostgreSQL on every request, cached in-process and kept
   // right by trigger notifications (store/change-listener.ts): principals and replay markers.
-  const listener = new ChangeListener(config, log.child({ part: 'change-listener' }));
+  const listener = new ChangeListener(config, log.child({ part: 'change-listener' }), (channel, payload) => db.raw('SELECT pg_notify(?, ?)', [channel, payload]));
   const principals = new PrincipalCache((id) => directories.loadAuthEntry(id), { ttlMs: config.scim.authCacheTtlMs, live: () => listener.live });
   const markers = new ReplayMarkerIndex({
     loadAll: () => operations.liveMarkerKeys(),
