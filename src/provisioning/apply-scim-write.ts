@@ -8,7 +8,7 @@ import type { WriteContext, WriteOutcome } from './write-context';
 import { createUser, deleteUser, patchUser, replaceUser } from './user-commands';
 import { createGroup, deleteGroup, patchGroup, replaceGroup } from './group-commands';
 import { isUniqueViolation } from '../store/pg-errors';
-import { createUserFast, updateUserFast, type FastWrite } from './user-fast-writes';
+import { createUserFast, updateUserFast, type CreateUserCommit, type FastWrite } from './user-fast-writes';
 import { patchGroupFast } from './group-fast-writes';
 import { GROUP_NAME_INDEX, duplicateGroupName } from './group-name-conflict';
 
@@ -45,7 +45,12 @@ export const errorResult = (e: ScimError): ScimResult => ({ status: e.status, bo
  * SCIM errors roll the change back and are recorded too, so a retry gets the
  * same answer. Anything else (deadlock, lost connection) is thrown for BullMQ to retry.
  */
-export async function applyScimWrite(db: Db, job: ScimWriteJob, attempt: number): Promise<AppliedWrite> {
+/** Optional collaborators of applyScimWrite (the worker passes its group-commit batcher). */
+export interface ApplyOptions {
+  commitCreate?: CreateUserCommit;
+}
+
+export async function applyScimWrite(db: Db, job: ScimWriteJob, attempt: number, options: ApplyOptions = {}): Promise<AppliedWrite> {
   const operations = new OperationStore(db);
   // No "already applied?" query up front: the operation record's primary key, inserted in the
   // same transaction, rejects a second application (the transaction rolls back and the recorded
@@ -68,7 +73,7 @@ export async function applyScimWrite(db: Db, job: ScimWriteJob, attempt: number)
 
   try {
     // The hot writes (Okta's import and profile updates) are one prepared statement each.
-    const fast = await fastPath(db, job, attempt, started);
+    const fast = await fastPath(db, job, attempt, started, options.commitCreate);
     if (fast) return { result: fast.result, events: fast.events, replayed: false };
     return await db.transaction(async (trx) => {
       const ctx: WriteContext = { trx, directoryId: job.directoryId, organizationId: job.organizationId, operationId: job.operationId, baseUrl: job.baseUrl };
@@ -97,9 +102,9 @@ export async function applyScimWrite(db: Db, job: ScimWriteJob, attempt: number)
   }
 }
 
-function fastPath(db: Db, job: ScimWriteJob, attempt: number, started: number): Promise<FastWrite | undefined> {
+function fastPath(db: Db, job: ScimWriteJob, attempt: number, started: number, commitCreate?: CreateUserCommit): Promise<FastWrite | undefined> {
   if (job.resourceType === 'Group') return job.method === 'PATCH' ? patchGroupFast(db, job, attempt, started) : Promise.resolve(undefined);
-  if (job.method === 'POST') return createUserFast(db, job, attempt, started);
+  if (job.method === 'POST') return createUserFast(db, job, attempt, started, commitCreate);
   if (job.method === 'PUT' || job.method === 'PATCH') return updateUserFast(db, job, attempt, started);
   return Promise.resolve(undefined);
 }

@@ -8,7 +8,10 @@ import { parseUserInput, userColumns, type ScimDoc } from '../scim/user-document
 import { parsePatchRequest } from '../scim/patch/parse-patch';
 import { applyUserPatch } from '../scim/patch/apply-patch';
 import { renderUser, etagFor } from '../scim/render-resource';
-import { createUserWithOperation, readUser, recordOperation, updateUserWithOperation, type UserWriteColumns } from '../store/user-writes';
+import { createUserWithOperation, readUser, recordOperation, updateUserWithOperation, type CreateUserArgs, type UserWriteColumns } from '../store/user-writes';
+
+/** How a create is committed: alone (the default), or grouped with concurrent ones (store/user-create-batch.ts). */
+export type CreateUserCommit = (args: CreateUserArgs) => Promise<{ created: boolean; eventId: string | null }>;
 import { isUuid } from '../store/organization-store';
 import { checkIfMatch, notFound } from './write-context';
 import { operationFields } from './operation-fields';
@@ -43,14 +46,14 @@ function committed(job: ScimWriteJob, eventId: string | null): CommittedEvent[] 
  * can be rendered before the statement runs; a taken userName (case-insensitive, also
  * under concurrent creates: the unique index decides) records and returns the 409.
  */
-export async function createUserFast(db: Db, job: ScimWriteJob, attempt: number, started: number): Promise<FastWrite> {
+export async function createUserFast(db: Db, job: ScimWriteJob, attempt: number, started: number, commit: CreateUserCommit = (a) => createUserWithOperation(db, a)): Promise<FastWrite> {
   const { doc } = unwrap(parseUserInput(job.body));
   const id = randomUUID();
   const now = new Date();
   const body = renderUser({ id, doc, version: 1, createdAt: now, updatedAt: now }, { baseUrl: job.baseUrl });
   const created: ScimResult = { status: 201, body, location: `${job.baseUrl}/Users/${id}`, etag: etagFor(1) };
   const conflict = CONFLICT;
-  const outcome = await createUserWithOperation(db, { id, columns: columnsOf(doc), now, op: operationFields(job, attempt, started), created, conflict, conflictDetail: TAKEN });
+  const outcome = await commit({ id, columns: columnsOf(doc), now, op: operationFields(job, attempt, started), created, conflict, conflictDetail: TAKEN });
   if (!outcome.created) return { result: conflict, events: [] };
   return { result: created, events: committed(job, outcome.eventId) };
 }

@@ -7,6 +7,7 @@ import type { CommittedEvent } from '../events/event-types';
 import { QUEUE_NAMES } from '../queue/queue-names';
 import { encodeReply } from '../queue/scim-reply';
 import { applyScimWrite } from '../provisioning/apply-scim-write';
+import { UserCreateBatcher } from '../store/user-create-batch';
 
 export interface ScimWorkerDeps {
   db: Db;
@@ -24,12 +25,15 @@ export interface ScimWorkerDeps {
 
 /** Runs SCIM write jobs: apply once, publish the result to the waiting receiver. */
 export function startScimWorker(deps: ScimWorkerDeps): Worker<ScimWriteJob> {
+  // Creates running at the same time commit together (Okta's import is mostly creates).
+  const creates = new UserCreateBatcher(deps.db);
+  const commitCreate = creates.create.bind(creates);
   const worker = new Worker<ScimWriteJob>(
     QUEUE_NAMES.scim,
     async (job: Job<ScimWriteJob>) => {
       const data = job.data;
       const started = performance.now();
-      const applied = await applyScimWrite(deps.db, data, job.attemptsMade + 1);
+      const applied = await applyScimWrite(deps.db, data, job.attemptsMade + 1, { commitCreate });
       const appliedAt = performance.now();
       await deps.publisher.publish(data.replyTo, encodeReply({ operationId: data.operationId, result: applied.result }));
       const repliedAt = performance.now();
