@@ -17,6 +17,7 @@ import { createWebOps } from '../ops/web-ops';
 import { createServer } from '../ops/create-server';
 import { closeHttpServer } from '../ops/close-http-server';
 import { ChangeListener } from '../store/change-listener';
+import { onLocalAuthChange } from '../store/auth-changes';
 import { PrincipalCache } from '../directory/principal-cache';
 import { ReplayMarkerIndex } from '../queue/replay-marker-index';
 
@@ -51,6 +52,8 @@ export async function startWeb(config: Config, log: Logger, port = config.port):
     onLoadError: (err) => log.warn({ err: { message: err instanceof Error ? err.message : String(err) } }, 'replay markers could not be loaded; every write looks them up until the next reconnect'),
   });
   listener.subscribe(principals);
+  // Changes this very process makes (admin API, portal) apply to its own cache at once, before the notification.
+  const stopLocalAuthChanges = onLocalAuthChange((payload) => principals.onChange('dirsync_auth', payload));
   listener.subscribe(markers);
   await listener.start();
   await markers.ready();
@@ -96,7 +99,7 @@ export async function startWeb(config: Config, log: Logger, port = config.port):
     { name: 'scim queue', close: () => queue.close() },
     ...ops.closers,
     { name: 'redis', close: () => Promise.allSettled([subscriber.quit(), producer.quit()]) },
-    { name: 'change listener', close: () => { clearInterval(markerRefresh); return listener.close(); } },
+    { name: 'change listener', close: () => { clearInterval(markerRefresh); stopLocalAuthChanges(); return listener.close(); } },
     { name: 'postgres', close: () => db.destroy() },
   ];
   return { server, app, port: boundPort, db, closers };

@@ -2,6 +2,7 @@ import type { Db } from './db';
 import { hashesEqual, hashToken, issueToken } from '../directory/directory-token';
 import { isUuid } from './organization-store';
 import { appendEvents } from './event-store';
+import { announceAuthChange } from './auth-changes';
 
 export const PROVIDERS = ['okta', 'entra', 'onelogin', 'jumpcloud', 'generic'] as const;
 export type Provider = (typeof PROVIDERS)[number];
@@ -86,7 +87,7 @@ export class DirectoryStore {
 
   /** Creates a directory with its first token; the token is returned once and never again. */
   async create(organizationId: string, provider: Provider, name?: string): Promise<{ directory: Directory; token: string }> {
-    return this.db.transaction(async (trx) => {
+    const created = await this.db.transaction(async (trx) => {
       const [row] = await trx<DirectoryRow>('directories')
         .insert({ organization_id: organizationId, provider, name: name ?? defaultName(provider) })
         .returning('*');
@@ -96,6 +97,8 @@ export class DirectoryStore {
       await trx('directory_tokens').insert({ directory_id: directory.id, token_hash: issued.hash, prefix: issued.displayPrefix });
       return { directory, token: issued.token };
     });
+    announceAuthChange(`dir:${created.directory.id}`);
+    return created;
   }
 
   async find(id: string): Promise<Directory | undefined> {
@@ -117,7 +120,7 @@ export class DirectoryStore {
    */
   async setStatus(id: string, status: DirectoryStatus): Promise<Directory | undefined> {
     if (!isUuid(id)) return undefined;
-    return this.db.transaction(async (trx) => {
+    const updated = await this.db.transaction(async (trx) => {
       const before = await trx<DirectoryRow>('directories').where({ id }).forUpdate().first();
       if (!before) return undefined;
       const changed = before.status !== status;
@@ -141,11 +144,15 @@ export class DirectoryStore {
       }
       return directory;
     });
+    announceAuthChange(`dir:${id}`);
+    return updated;
   }
 
   async delete(id: string): Promise<boolean> {
     if (!isUuid(id)) return false;
-    return (await this.db('directories').where({ id }).delete()) > 0;
+    const deleted = (await this.db('directories').where({ id }).delete()) > 0;
+    announceAuthChange(`dir:${id}`);
+    return deleted;
   }
 
   /**
@@ -153,7 +160,7 @@ export class DirectoryStore {
    * (0 = stop at once), so the admin can update Okta without downtime.
    */
   async rotateToken(directoryId: string, graceSeconds: number): Promise<string> {
-    return this.db.transaction(async (trx) => {
+    const token = await this.db.transaction(async (trx) => {
       const expiry = trx.raw(`now() + make_interval(secs => ?)`, [graceSeconds]);
       await trx('directory_tokens')
         .where({ directory_id: directoryId })
@@ -164,6 +171,8 @@ export class DirectoryStore {
       await trx('directory_tokens').insert({ directory_id: directoryId, token_hash: issued.hash, prefix: issued.displayPrefix });
       return issued.token;
     });
+    announceAuthChange(`dir:${directoryId}`);
+    return token;
   }
 
   /** Revokes every token but the newest (after a rotation), or the one named. Returns how many were revoked. */
@@ -172,7 +181,9 @@ export class DirectoryStore {
     const q = this.db('directory_tokens').where({ directory_id: directoryId }).whereNull('revoked_at');
     if (tokenId) void q.where({ id: tokenId });
     else if (newest) void q.whereNot({ id: (newest as { id: string }).id });
-    return q.update({ revoked_at: this.db.fn.now() });
+    const revoked = await q.update({ revoked_at: this.db.fn.now() });
+    announceAuthChange(`dir:${directoryId}`);
+    return revoked;
   }
 
   async listTokens(directoryId: string): Promise<DirectoryToken[]> {

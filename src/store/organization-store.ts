@@ -1,4 +1,5 @@
 import type { Db } from './db';
+import { announceAuthChange } from './auth-changes';
 
 export interface Organization {
   id: string;
@@ -56,10 +57,13 @@ export class OrganizationStore {
       .where({ id })
       .update({ ...changes, updated_at: this.db.fn.now() as unknown as Date })
       .returning('*');
+    if (patch.directorySyncEnabled !== undefined) announceAuthChange(`org:${id}`);
     return row ? toOrganization(row as OrganizationRow) : undefined;
   }
 
   async delete(id: string): Promise<boolean> {
-    return (await this.db('organizations').where({ id }).delete()) > 0;
+    const deleted = (await this.db('organizations').where({ id }).delete()) > 0;
+    announceAuthChange(`org:${id}`);
+    return deleted;
   }
 }
