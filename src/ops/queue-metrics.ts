@@ -40,7 +40,7 @@ export class QueueMetrics {
   private readonly lag = new Gauge({ name: 'dirsync_delivery_lag_seconds', help: 'Now minus the oldest undelivered event (0 when nothing is pending)', registers: [this.registry] });
   private readonly pending = new Gauge({ name: 'dirsync_delivery_pending', help: 'Deliveries not yet delivered or dead-lettered', registers: [this.registry] });
   private readonly deadLetters = new Gauge({ name: 'dirsync_delivery_dead_letters', help: 'Deliveries that exhausted their attempts (replayable)', registers: [this.registry] });
-  private readonly retries = new Gauge({ name: 'dirsync_delivery_retries', help: 'Delivery attempts beyond the first, all time', registers: [this.registry] });
+  private readonly retries = new Gauge({ name: 'dirsync_delivery_retries', help: 'Delivery attempts beyond the first, over the delivery rows kept (RETENTION_DELIVERIES_DAYS)', registers: [this.registry] });
   private readonly tableRows = new Gauge({ name: 'dirsync_table_rows', help: 'Rows per retained table: the planner estimate (pg_class.reltuples), counted while the table was never analysed', labelNames: ['table'] as const, registers: [this.registry] });
   private readonly tableBytes = new Gauge({ name: 'dirsync_table_bytes', help: 'Bytes per retained table with its indexes and TOAST (pg_total_relation_size)', labelNames: ['table'] as const, registers: [this.registry] });
   private readonly tableOldest = new Gauge({ name: 'dirsync_table_oldest_row_age_seconds', help: 'Age of the oldest row kept per retained table (0 when empty); retention bounds it (docs/operations.md)', labelNames: ['table'] as const, registers: [this.registry] });
