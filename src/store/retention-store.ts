@@ -1,3 +1,5 @@
+import { REPLAY_MARKER_LIFETIME_SECONDS } from './operation-store';
+
 /**
  * The pruning statements of retention (docs/operations.md, "Retention"). Each one
  * deletes at most `limit` rows and is its own short transaction (autocommit), so
@@ -8,8 +10,6 @@ export interface RetentionConnection {
   query(config: { text: string; values: unknown[] }): Promise<{ rows: unknown[]; rowCount: number | null }>;
 }
 
-/** How long a replay marker is honoured (src/store/operation-store.ts): older ones are garbage. */
-export const REPLAY_MARKER_LIFETIME_SECONDS = 86_400;
 
 export interface EventBatchResult {
   /** Events looked at (the batch), in seq order. */
