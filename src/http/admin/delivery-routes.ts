@@ -131,7 +131,7 @@ export const registerDeliveryRoutes: AdminRouteRegistrar = (router, deps) => {
       throw new ApiError(
         410,
         'cursor_expired',
-        `The cursor is older than the retention horizon: events after it were pruned (events are kept ${config.retention.eventsDays} days once every sink has consumed them; RETENTION_EVENTS_DAYS), so reading on would skip them. Start again without a cursor to read from the oldest event kept, and resynchronise what you missed from the SCIM resources or the app user model.`,
+        `The cursor is older than the retention horizon: events after it were pruned (${config.retention.eventsDays > 0 ? `events are kept ${config.retention.eventsDays} days once every sink has consumed them` : 'under an earlier retention setting'}; RETENTION_EVENTS_DAYS), so reading on would skip them. Start again without a cursor to read from the oldest event kept, and resynchronise what you missed from the SCIM resources or the app user model.`,
         stale,
       );
     }
