@@ -100,6 +100,18 @@ export const EnvSchema = z.object({
   DELIVERY_SECRET_KEY: z.string().min(16).optional(),
   /** Development switch: webhook sinks may point at loopback (127.0.0.0/8, ::1, localhost; http allowed there outside production). Off by default; every other private, link-local or metadata address stays refused (docs/security.md). */
   WEBHOOK_ALLOW_LOOPBACK: boolish.default(false),
+  /** Days an outbox event is kept once every enabled sink has consumed it (events a sink has not consumed, or that a failing delivery or live dead letter refers to, are never pruned); 0 keeps events forever. The events API answers 410 Gone for a cursor older than what is kept. */
+  RETENTION_EVENTS_DAYS: int(0, 36_500).default(30),
+  /** Days the SCIM write log (`operations`: idempotency records, the portal's activity) is kept; 0 keeps it forever. */
+  RETENTION_OPERATIONS_DAYS: int(0, 36_500).default(30),
+  /** Days a delivered `deliveries` row (a retried or replayed delivery that went through) and a replayed dead letter are kept; 0 keeps them forever. Dead letters not replayed are never pruned. */
+  RETENTION_DELIVERIES_DAYS: int(0, 36_500).default(7),
+  /** How often a worker process runs the retention job (ms); one worker at a time prunes (PostgreSQL advisory lock). */
+  RETENTION_INTERVAL_MS: int(10_000, 7 * 86_400_000).default(600_000),
+  /** Rows deleted per retention statement (each its own short transaction). */
+  RETENTION_BATCH_SIZE: int(1, 100_000).default(1000),
+  /** Pause between two retention batches (ms), so pruning never crowds out writes. */
+  RETENTION_BATCH_PAUSE_MS: int(0, 60_000).default(100),
   /** Interval of the scheduled drift reconciliation of every directory (ms). */
   RECONCILE_INTERVAL_MS: int(1000, 7 * 86_400_000).default(3_600_000),
   /** Whether scheduled reconciliation repairs the drift it finds (on-demand runs repair only with --repair). */
@@ -170,6 +182,15 @@ export interface Config {
     readonly secretKey: string | undefined;
     /** WEBHOOK_ALLOW_LOOPBACK. */
     readonly webhookAllowLoopback: boolean;
+  };
+  /** Retention (docs/operations.md, "Retention"): days kept per table (0 = forever) and the pruning job's pace. */
+  readonly retention: {
+    readonly eventsDays: number;
+    readonly operationsDays: number;
+    readonly deliveriesDays: number;
+    readonly intervalMs: number;
+    readonly batchSize: number;
+    readonly pauseMs: number;
   };
   readonly reconcile: {
     readonly intervalMs: number;
@@ -265,6 +286,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       batchSize: e.DELIVERY_BATCH_SIZE,
       secretKey: e.DELIVERY_SECRET_KEY,
       webhookAllowLoopback: e.WEBHOOK_ALLOW_LOOPBACK,
+    }),
+    retention: Object.freeze({
+      eventsDays: e.RETENTION_EVENTS_DAYS,
+      operationsDays: e.RETENTION_OPERATIONS_DAYS,
+      deliveriesDays: e.RETENTION_DELIVERIES_DAYS,
+      intervalMs: e.RETENTION_INTERVAL_MS,
+      batchSize: e.RETENTION_BATCH_SIZE,
+      pauseMs: e.RETENTION_BATCH_PAUSE_MS,
     }),
     reconcile: Object.freeze({
       intervalMs: e.RECONCILE_INTERVAL_MS,

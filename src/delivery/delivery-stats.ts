@@ -7,7 +7,7 @@ export interface DeliveryStats {
   pendingDeliveries: number;
   /** Dead letters not replayed. */
   deadLetters: number;
-  /** Failed attempts recorded so far (attempts beyond the first, over all deliveries that ever failed). */
+  /** Failed attempts recorded (attempts beyond the first), over the delivery rows retention keeps. */
   retriesTotal: number;
 }
 

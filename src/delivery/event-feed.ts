@@ -38,6 +38,37 @@ export interface FeedPage {
   hasMore: boolean;
 }
 
+/** A directory of the cursor whose position is older than what retention kept. */
+export interface StaleCursorEntry {
+  directoryId: string;
+  /** The cursor's position for the directory. */
+  cursorSequence: number;
+  /** Events of the directory up to this sequence may have been pruned. */
+  prunedThrough: number;
+}
+
+/**
+ * The directories (of this organization) where the cursor is older than the retention
+ * horizon: retention pruned an event after the cursor's position, so reading on
+ * would silently skip it (docs/delivery.md, "Retention and 410 Gone"). A directory
+ * absent from the cursor is read from its oldest event kept, as a new cursor is: it
+ * is never stale. One index probe per directory of the cursor.
+ */
+export async function staleCursorEntries(db: Db, organizationId: string, cursor: FeedCursor): Promise<StaleCursorEntry[]> {
+  const entries = Object.entries(cursor);
+  if (!entries.length) return [];
+  const result = await db.raw<{ rows: { directory_id: string; seq: number; pruned_through: number }[] }>(
+    `SELECT c.directory_id, c.seq, h.pruned_through
+       FROM unnest(?::uuid[], ?::bigint[]) AS c(directory_id, seq)
+       JOIN event_retention_horizons h ON h.directory_id = c.directory_id
+       JOIN directories d ON d.id = c.directory_id AND d.organization_id = ?
+      WHERE c.seq < h.pruned_through
+      ORDER BY c.directory_id`,
+    [entries.map(([k]) => k), entries.map(([, v]) => v), organizationId],
+  );
+  return result.rows.map((r) => ({ directoryId: r.directory_id, cursorSequence: r.seq, prunedThrough: r.pruned_through }));
+}
+
 export async function readEventFeed(db: Db, organizationId: string, cursor: FeedCursor, limit: number): Promise<FeedPage> {
   const entries = Object.entries(cursor);
   const result = await db.raw<{ rows: Parameters<typeof toStoredEvent>[0][] }>(

@@ -2,6 +2,7 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import type { Queue, Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db';
+import type { TableStorage } from '../store/storage-stats';
 
 /** What src/delivery/delivery-stats.ts answers (issue 4). */
 export interface DeliveryStatsSnapshot {
@@ -17,6 +18,8 @@ export interface QueueMetricsDeps {
   log: Logger;
   /** Delivery backlog numbers; undefined until the delivery tables exist. */
   deliveryStats?: (db: Db) => Promise<DeliveryStatsSnapshot>;
+  /** Sizes and oldest row of the retained tables (src/store/storage-stats.ts). */
+  storageStats?: (db: Db) => Promise<TableStorage[]>;
 }
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'prioritized', 'waiting-children', 'completed'] as const;
@@ -37,14 +40,17 @@ export class QueueMetrics {
   private readonly lag = new Gauge({ name: 'dirsync_delivery_lag_seconds', help: 'Now minus the oldest undelivered event (0 when nothing is pending)', registers: [this.registry] });
   private readonly pending = new Gauge({ name: 'dirsync_delivery_pending', help: 'Deliveries not yet delivered or dead-lettered', registers: [this.registry] });
   private readonly deadLetters = new Gauge({ name: 'dirsync_delivery_dead_letters', help: 'Deliveries that exhausted their attempts (replayable)', registers: [this.registry] });
-  private readonly retries = new Gauge({ name: 'dirsync_delivery_retries', help: 'Delivery attempts beyond the first, all time', registers: [this.registry] });
+  private readonly retries = new Gauge({ name: 'dirsync_delivery_retries', help: 'Delivery attempts beyond the first, over the delivery rows kept (RETENTION_DELIVERIES_DAYS)', registers: [this.registry] });
+  private readonly tableRows = new Gauge({ name: 'dirsync_table_rows', help: 'Rows per retained table: the planner estimate (pg_class.reltuples), counted while the table was never analysed', labelNames: ['table'] as const, registers: [this.registry] });
+  private readonly tableBytes = new Gauge({ name: 'dirsync_table_bytes', help: 'Bytes per retained table with its indexes and TOAST (pg_total_relation_size)', labelNames: ['table'] as const, registers: [this.registry] });
+  private readonly tableOldest = new Gauge({ name: 'dirsync_table_oldest_row_age_seconds', help: 'Age of the oldest row kept per retained table (0 when empty); retention bounds it (docs/operations.md)', labelNames: ['table'] as const, registers: [this.registry] });
   private readonly errors: Counter<'part'> = new Counter({ name: 'dirsync_metrics_collect_errors_total', help: 'Scrapes where a part could not be collected', labelNames: ['part'] as const, registers: [this.registry] });
 
   constructor(private readonly deps: QueueMetricsDeps) {}
 
   /** Refreshes every gauge; a part that fails is counted and left out, never failing the scrape. */
   async collect(): Promise<void> {
-    await Promise.all([...this.deps.queues.map((q) => this.collectQueue(q)), this.collectDelivery()]);
+    await Promise.all([...this.deps.queues.map((q) => this.collectQueue(q)), this.collectDelivery(), this.collectStorage()]);
   }
 
   private async collectQueue(queue: Queue): Promise<void> {
@@ -76,6 +82,20 @@ export class QueueMetrics {
     } catch (err) {
       this.errors.inc({ part: 'delivery' });
       this.deps.log.warn({ err: { message: (err as Error).message } }, 'delivery metrics unavailable');
+    }
+  }
+
+  private async collectStorage(): Promise<void> {
+    if (!this.deps.storageStats) return;
+    try {
+      for (const t of await this.deps.storageStats(this.deps.db)) {
+        this.tableRows.set({ table: t.table }, t.rows);
+        this.tableBytes.set({ table: t.table }, t.bytes);
+        this.tableOldest.set({ table: t.table }, t.oldestAt ? Math.max(0, (Date.now() - t.oldestAt.getTime()) / 1000) : 0);
+      }
+    } catch (err) {
+      this.errors.inc({ part: 'storage' });
+      this.deps.log.warn({ err: { message: (err as Error).message } }, 'storage metrics unavailable');
     }
   }
 }

@@ -32,6 +32,9 @@ export interface OperationSummary {
   applyMs: number;
 }
 
+/** How long a replay marker is honoured; the retention job deletes older ones (src/store/retention-store.ts). */
+export const REPLAY_MARKER_LIFETIME_SECONDS = 86_400;
+
 /** The SCIM write log and the replay markers of requests answered 503. */
 export class OperationStore {
   constructor(private readonly db: Db) {}
@@ -88,7 +91,7 @@ export class OperationStore {
   async findReplayMarker(directoryId: string, fingerprint: string): Promise<string | undefined> {
     const row = await this.db('replay_markers')
       .where({ directory_id: directoryId, fingerprint })
-      .andWhereRaw(`created_at > now() - interval '1 day'`)
+      .andWhereRaw('created_at > now() - make_interval(secs => ?)', [REPLAY_MARKER_LIFETIME_SECONDS])
       .first('operation_id');
     return row?.operation_id as string | undefined;
   }
@@ -96,7 +99,7 @@ export class OperationStore {
   /** Keys (`<directoryId>:<fingerprint>`) of every marker still honoured, for the in-memory index. */
   async liveMarkerKeys(): Promise<string[]> {
     const rows: { key: string }[] = await this.db('replay_markers')
-      .whereRaw(`created_at > now() - interval '1 day'`)
+      .whereRaw('created_at > now() - make_interval(secs => ?)', [REPLAY_MARKER_LIFETIME_SECONDS])
       .select(this.db.raw(`directory_id || ':' || fingerprint AS key`));
     return rows.map((r) => r.key);
   }

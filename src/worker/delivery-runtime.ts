@@ -6,6 +6,7 @@ import type { StoredEvent } from '../events/event-types';
 import type { Closer } from '../main/shutdown';
 import { OutboxDrainer } from '../delivery/outbox-drainer';
 import { startReconcileWorker } from './reconcile-processor';
+import { RetentionPruner } from './retention-pruner';
 
 export interface DeliveryRuntime {
   /**
@@ -18,11 +19,13 @@ export interface DeliveryRuntime {
    */
   onEventsCommitted: (events: readonly Pick<StoredEvent, 'directoryId' | 'organizationId'>[]) => Promise<void>;
   drainer: OutboxDrainer;
-  /** In shutdown order: reconcile, the drainer (waits for its running batches), the reconcile queue. */
+  /** The retention job (docs/operations.md, "Retention"). */
+  pruner: RetentionPruner;
+  /** In shutdown order: reconcile, the pruner, the drainer (waits for its running batches), the reconcile queue. */
   closers: Closer[];
 }
 
-/** Starts delivery (the outbox drainer) and drift reconciliation (scheduler + worker) in a worker process. */
+/** Starts delivery (the outbox drainer), drift reconciliation (scheduler + worker) and retention pruning in a worker process. */
 export async function startDeliveryRuntime(config: Config, db: Db, connection: Redis, log: Logger): Promise<DeliveryRuntime> {
   const d = config.delivery;
   const drainer = new OutboxDrainer(db, {
@@ -42,11 +45,17 @@ export async function startDeliveryRuntime(config: Config, db: Db, connection: R
     repairOnSchedule: config.reconcile.repairOnSchedule,
     log: log.child({ part: 'reconcile' }),
   });
+  // A plain timer, not a BullMQ job: PostgreSQL's advisory lock decides which worker prunes, so Redis is not involved.
+  const pruner = new RetentionPruner(db, config.retention, log.child({ part: 'retention' }));
+  pruner.start(config.retention.intervalMs);
   return {
     onEventsCommitted: drainer.onEventsCommitted,
     drainer,
+    pruner,
     closers: [
       { name: 'reconcile worker', close: () => reconcile.worker.close() },
+      // Ends after its current batch (one short statement).
+      { name: 'retention pruner', close: () => pruner.close() },
       // Waits for running batches; an interrupted one rolls back and its cursor stays put.
       { name: 'outbox drainer', close: () => drainer.close() },
       { name: 'reconcile queue', close: () => reconcile.queue.close() },

@@ -11,7 +11,7 @@ import { ReconcileReportStore } from '../../store/reconcile-report-store';
 import { listAppUsers } from '../../store/app-model-store';
 import { recomputeRoles } from '../../delivery/app-model-roles';
 import { addWebhookSink, replayDeadLetters, DeliveryAdminError } from '../../delivery/delivery-admin';
-import { decodeCursor, readEventFeed } from '../../delivery/event-feed';
+import { decodeCursor, readEventFeed, staleCursorEntries } from '../../delivery/event-feed';
 import { runReconcile } from '../../delivery/run-reconcile';
 import { deliveryStats } from '../../delivery/delivery-stats';
 import type { StoredEvent } from '../../events/event-types';
@@ -126,6 +126,15 @@ export const registerDeliveryRoutes: AdminRouteRegistrar = (router, deps) => {
     const q = parse(FeedQuery, ctx.query);
     const cursor = decodeCursor(q.cursor);
     if (!cursor) throw badRequest('cursor is not one this API returned');
+    const stale = await staleCursorEntries(db, o.id, cursor);
+    if (stale.length) {
+      throw new ApiError(
+        410,
+        'cursor_expired',
+        `The cursor is older than the retention horizon: events after it were pruned (${config.retention.eventsDays > 0 ? `events are kept ${config.retention.eventsDays} days once every sink has consumed them` : 'under an earlier retention setting'}; RETENTION_EVENTS_DAYS), so reading on would skip them. Start again without a cursor to read from the oldest event kept, and resynchronise what you missed from the SCIM resources or the app user model.`,
+        stale,
+      );
+    }
     const page = await readEventFeed(db, o.id, cursor, q.limit);
     ctx.body = { data: page.events.map(presentEvent), nextCursor: page.nextCursor, hasMore: page.hasMore };
   });

@@ -10,6 +10,8 @@ export interface AdminOperation {
   /** As registered on the router, under /api/v1, e.g. `/organizations/:organizationId`. */
   path: string;
   summary: string;
+  /** Longer text, when the summary is not enough. */
+  description?: string;
   tag: string;
   query?: z.ZodObject;
   body?: z.ZodType;
@@ -41,13 +43,22 @@ export const ADMIN_OPERATIONS: AdminOperation[] = [
   { method: 'post', path: `${ORG}/role-mappings`, summary: 'Map a group to a role (recomputes roles)', tag: 'app user model', body: D.Mapping, responses: { 201: R.CreatedRoleMapping, 404: R.ApiErrorBody } },
   { method: 'delete', path: `${ORG}/role-mappings/:mappingId`, summary: 'Remove a role mapping (recomputes roles)', tag: 'app user model', responses: { 204: null, 404: R.ApiErrorBody } },
   { method: 'get', path: `${ORG}/app-users`, summary: 'The app user model, with roles and groups', tag: 'app user model', responses: { 200: R.Lists.AppUsers, 404: R.ApiErrorBody } },
-  { method: 'get', path: `${ORG}/events`, summary: 'Read the event feed in order from a cursor', tag: 'events', query: D.FeedQuery, responses: { 200: R.EventPage, 400: R.ApiErrorBody, 404: R.ApiErrorBody } },
+  {
+    method: 'get',
+    path: `${ORG}/events`,
+    summary: 'Read the event feed in order from a cursor',
+    description:
+      'Pages through the organization\'s events in per-directory sequence order; pass the previous page\'s nextCursor. Events are kept RETENTION_EVENTS_DAYS days (default 30) once every sink has consumed them. A cursor whose position is older than what is kept (an event after it was pruned) is answered 410 Gone with code `cursor_expired` and, in `details`, each such directory with its cursor position and the sequence pruned through: start again without a cursor and resynchronise.',
+    tag: 'events',
+    query: D.FeedQuery,
+    responses: { 200: R.EventPage, 400: R.ApiErrorBody, 404: R.ApiErrorBody, 410: R.ApiErrorBody },
+  },
   { method: 'get', path: '/delivery/stats', summary: 'Delivery health', tag: 'delivery', responses: { 200: R.DeliveryStats } },
   { method: 'post', path: '/directories/:directoryId/reconcile', summary: 'Reconcile a directory with the app user model now', tag: 'reconciliation', body: D.Reconcile, responses: { 200: R.ReconcileReport, 404: R.ApiErrorBody } },
   { method: 'get', path: '/directories/:directoryId/reconcile-reports', summary: 'Recent reconciliation reports', tag: 'reconciliation', responses: { 200: R.Lists.ReconcileReports, 404: R.ApiErrorBody } },
 ];
 
-const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'No Content', 400: 'Invalid request', 404: 'Not found', 409: 'Conflict' };
+const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'No Content', 400: 'Invalid request', 404: 'Not found', 409: 'Conflict', 410: 'Gone: the cursor is older than the retention horizon (start again without a cursor)' };
 
 /** JSON Schema 2020-12 (OpenAPI 3.1's dialect) of a zod schema, as the API reads it (`input`) or writes it (`output`). */
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
@@ -93,6 +104,7 @@ export function buildOpenApi(): Record<string, unknown> {
     (paths[openApiPath(op.path)] ??= {})[op.method] = {
       operationId: `${op.method}${op.path.replace(/:([A-Za-z]+)/g, 'By-$1').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
       summary: op.summary,
+      ...(op.description ? { description: op.description } : {}),
       tags: [op.tag],
       ...(params.length || query.length ? { parameters: [...params, ...query] } : {}),
       ...(op.body ? { requestBody: { required: false, content: { 'application/json': { schema: jsonSchema(op.body, 'input') } } } } : {}),

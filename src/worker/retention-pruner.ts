@@ -1,0 +1,175 @@
+import type { Logger } from 'pino';
+import type { Db } from '../store/db';
+import {
+  pruneDeliveredBatch,
+  pruneEventBatch,
+  pruneOperationBatch,
+  pruneReplayedDeadLetterBatch,
+  pruneReplayMarkerBatch,
+  type RetentionConnection,
+} from '../store/retention-store';
+
+export interface RetentionSettings {
+  /** Events older than this (days) are pruned once every enabled sink consumed them; 0 keeps them forever. */
+  eventsDays: number;
+  /** SCIM write log entries older than this (days) are pruned; 0 keeps them forever. */
+  operationsDays: number;
+  /** Delivered `deliveries` rows and replayed dead letters older than this (days) are pruned; 0 keeps them forever. */
+  deliveriesDays: number;
+  /** Rows per DELETE statement. */
+  batchSize: number;
+  /** Pause between two batches (ms): pruning yields the database to the write path. */
+  pauseMs: number;
+}
+
+export interface PruneCounts {
+  events: number;
+  operations: number;
+  deliveries: number;
+  deadLetters: number;
+  replayMarkers: number;
+  /** DELETE statements run. */
+  batches: number;
+}
+
+export interface PruneRun extends PruneCounts {
+  /** Another process held the pruning lock: this run did nothing. */
+  skipped: boolean;
+}
+
+interface KnexPgClient {
+  acquireConnection(): Promise<RetentionConnection>;
+  releaseConnection(connection: RetentionConnection): Promise<void>;
+}
+
+/** Session advisory lock key (two int4: "dirs", 8): one pruner at a time over all worker processes. */
+const LOCK_KEY = [1684632179, 8] as const;
+const DAY_SECONDS = 86_400;
+
+/**
+ * The retention job of a worker process (docs/operations.md, "Retention"). Every
+ * `intervalMs` it takes a PostgreSQL session advisory lock (pg_try_advisory_lock: a
+ * worker that does not get it skips the run, and a crashed worker's lock goes with
+ * its connection) and prunes each table in batches of `batchSize` rows, one short
+ * autocommit DELETE each, with `pauseMs` between batches and a lock_timeout so a
+ * batch never queues behind a writer's row lock for long (it fails and the next run
+ * tries again). Nothing is read from or written to Redis.
+ */
+export class RetentionPruner {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<PruneRun> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly settings: RetentionSettings,
+    private readonly log: Logger,
+  ) {}
+
+  /** Runs every `intervalMs`, the first time after `firstDelayMs`. */
+  start(intervalMs: number, firstDelayMs = Math.min(intervalMs, 60_000)): void {
+    const schedule = (delay: number): void => {
+      if (this.stopped) return;
+      this.timer = setTimeout(() => {
+        void this.runOnce()
+          .catch((err: unknown) => this.log.warn({ err: { message: errorMessage(err) } }, 'retention run failed; the next run retries'))
+          .finally(() => schedule(intervalMs));
+      }, delay);
+      this.timer.unref();
+    };
+    schedule(firstDelayMs);
+  }
+
+  /** One pruning run now (what the timer calls; tests call it directly). Concurrent calls share one run. */
+  runOnce(): Promise<PruneRun> {
+    this.running ??= this.run().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  /** Stops the timer; a running run ends after its current batch. */
+  async close(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  private async run(): Promise<PruneRun> {
+    const counts: PruneCounts = { events: 0, operations: 0, deliveries: 0, deadLetters: 0, replayMarkers: 0, batches: 0 };
+    const client = this.db.client as unknown as KnexPgClient;
+    const conn = await client.acquireConnection();
+    let locked = false;
+    try {
+      const r = await conn.query({ text: 'SELECT pg_try_advisory_lock($1, $2) AS locked', values: [...LOCK_KEY] });
+      locked = (r.rows[0] as { locked: boolean }).locked;
+      if (!locked) return { ...counts, skipped: true };
+      // A batch waits at most this long for a row lock a writer holds, then gives up until the next run.
+      await conn.query({ text: `SET lock_timeout = '2s'`, values: [] });
+      await conn.query({ text: `SET statement_timeout = '60s'`, values: [] });
+      const t0 = Date.now();
+      await this.pruneAll(conn, counts);
+      const total = counts.events + counts.operations + counts.deliveries + counts.deadLetters + counts.replayMarkers;
+      if (total) this.log.info({ ...counts, ms: Date.now() - t0 }, 'retention: pruned old rows');
+      return { ...counts, skipped: false };
+    } finally {
+      try {
+        if (locked) {
+          await conn.query({ text: 'RESET lock_timeout', values: [] });
+          await conn.query({ text: 'RESET statement_timeout', values: [] });
+          await conn.query({ text: 'SELECT pg_advisory_unlock($1, $2)', values: [...LOCK_KEY] });
+        }
+      } finally {
+        await client.releaseConnection(conn);
+      }
+    }
+  }
+
+  private async pruneAll(conn: RetentionConnection, counts: PruneCounts): Promise<void> {
+    const s = this.settings;
+    // Rows that refer to events go first: an event is kept while any of them remains.
+    if (s.deliveriesDays > 0) {
+      const age = s.deliveriesDays * DAY_SECONDS;
+      counts.deliveries += await this.loop(counts, () => pruneDeliveredBatch(conn, age, s.batchSize));
+      counts.deadLetters += await this.loop(counts, () => pruneReplayedDeadLetterBatch(conn, age, s.batchSize));
+    }
+    counts.replayMarkers += await this.loop(counts, () => pruneReplayMarkerBatch(conn, s.batchSize));
+    if (s.eventsDays <= 0 && s.operationsDays <= 0) return;
+    const dirs = (await conn.query({ text: 'SELECT id FROM directories ORDER BY id', values: [] })).rows as { id: string }[];
+    for (const { id } of dirs) {
+      if (this.stopped) return;
+      if (s.eventsDays > 0) counts.events += await this.pruneDirectoryEvents(conn, id, s.eventsDays * DAY_SECONDS, counts);
+      if (s.operationsDays > 0) counts.operations += await this.loop(counts, () => pruneOperationBatch(conn, id, s.operationsDays * DAY_SECONDS, s.batchSize));
+    }
+  }
+
+  /** Batches of one directory's events in seq order, until a batch is short or reaches recent events. */
+  private async pruneDirectoryEvents(conn: RetentionConnection, directoryId: string, ageSeconds: number, counts: PruneCounts): Promise<number> {
+    let after = 0;
+    let deleted = 0;
+    for (;;) {
+      const r = await pruneEventBatch(conn, directoryId, after, ageSeconds, this.settings.batchSize);
+      counts.batches++;
+      deleted += r.deleted;
+      if (r.scanned < this.settings.batchSize || r.reachedRecent || r.lastSeq === null || this.stopped) return deleted;
+      after = r.lastSeq;
+      await this.pause();
+    }
+  }
+
+  /** Repeats a batch while it deletes a full batch. */
+  private async loop(counts: PruneCounts, batch: () => Promise<number>): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await batch();
+      counts.batches++;
+      total += n;
+      if (n < this.settings.batchSize || this.stopped) return total;
+      await this.pause();
+    }
+  }
+
+  private pause(): Promise<void> {
+    return this.settings.pauseMs > 0 ? new Promise((r) => setTimeout(r, this.settings.pauseMs)) : Promise.resolve();
+  }
+}
+
+const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
