@@ -1,4 +1,4 @@
-// Lint: the rules that catch bug classes STYLE.md names (floating promises, misused promises), on top of typescript-eslint's recommended set.
+// Lint: the rules that catch bug classes the compiler does not (floating promises, misused promises), on top of typescript-eslint's recommended set.
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
