@@ -66,8 +66,9 @@ export async function patchGroupFast(db: Db, job: ScimWriteJob, attempt: number,
       unchanged,
     });
     if (!outcome.applied) continue;
-    const events = outcome.eventIds.length ? [{ directoryId: job.directoryId, organizationId: job.organizationId }] : [];
-    return { result: outcome.version === null ? unchanged : changed, events };
+    // The group changed (its version moved) exactly when events were written with it.
+    if (outcome.version === null) return { result: unchanged, events: [] };
+    return { result: changed, events: [{ directoryId: job.directoryId, organizationId: job.organizationId }] };
   }
   return undefined;
 }

@@ -9,13 +9,13 @@ import { parsePatchRequest } from '../scim/patch/parse-patch';
 import { applyUserPatch } from '../scim/patch/apply-patch';
 import { renderUser, etagFor } from '../scim/render-resource';
 import { createUserWithOperation, readUser, recordOperation, updateUserWithOperation, type CreateUserArgs, type UserWriteColumns } from '../store/user-writes';
-
-/** How a create is committed: alone (the default), or grouped with concurrent ones (store/user-create-batch.ts). */
-export type CreateUserCommit = (args: CreateUserArgs) => Promise<{ created: boolean; eventId: string | null }>;
 import { isUuid } from '../store/organization-store';
 import { checkIfMatch, notFound } from './write-context';
 import { operationFields } from './operation-fields';
 import { unwrap } from './unwrap';
+
+/** How a create is committed: alone (the default), or grouped with concurrent ones (store/user-create-batch.ts). True when created. */
+export type CreateUserCommit = (args: CreateUserArgs) => Promise<boolean>;
 
 /** What a fast write returns to applyScimWrite (same shape as the transactional path). */
 export interface FastWrite {
@@ -35,10 +35,9 @@ function columnsOf(doc: ScimDoc): UserWriteColumns {
   return { userName: c.userName, externalId: c.externalId, displayName: c.displayName, active: c.active, primaryEmail: c.primaryEmail, doc };
 }
 
-
 /** The committed event, as delivery needs to hear of it (the drainer reads the rest from the outbox). */
-function committed(job: ScimWriteJob, eventId: string | null): CommittedEvent[] {
-  return eventId ? [{ directoryId: job.directoryId, organizationId: job.organizationId }] : [];
+function committed(job: ScimWriteJob): CommittedEvent[] {
+  return [{ directoryId: job.directoryId, organizationId: job.organizationId }];
 }
 
 /**
@@ -52,10 +51,8 @@ export async function createUserFast(db: Db, job: ScimWriteJob, attempt: number,
   const now = new Date();
   const body = renderUser({ id, doc, version: 1, createdAt: now, updatedAt: now }, { baseUrl: job.baseUrl });
   const created: ScimResult = { status: 201, body, location: `${job.baseUrl}/Users/${id}`, etag: etagFor(1) };
-  const conflict = CONFLICT;
-  const outcome = await commit({ id, columns: columnsOf(doc), now, op: operationFields(job, attempt, started), created, conflict, conflictDetail: TAKEN });
-  if (!outcome.created) return { result: conflict, events: [] };
-  return { result: created, events: committed(job, outcome.eventId) };
+  const wasCreated = await commit({ id, columns: columnsOf(doc), now, op: operationFields(job, attempt, started), created, conflict: CONFLICT, conflictDetail: TAKEN });
+  return wasCreated ? { result: created, events: committed(job) } : { result: CONFLICT, events: [] };
 }
 
 /**
@@ -95,8 +92,7 @@ export async function updateUserFast(db: Db, job: ScimWriteJob, attempt: number,
     const result: ScimResult = { status: 200, body, location: `${job.baseUrl}/Users/${id}`, etag: etagFor(version) };
     const columns = columnsOf(next);
     const type: EventType = current.active === columns.active ? 'user.updated' : columns.active ? 'user.reactivated' : 'user.deactivated';
-    const eventId = await updateUserWithOperation(db, { id, fromVersion: current.version, columns, now, op, eventType: type, result });
-    if (eventId) return { result, events: committed(job, eventId) };
+    if (await updateUserWithOperation(db, { id, fromVersion: current.version, columns, now, op, eventType: type, result })) return { result, events: committed(job) };
   }
   return undefined;
 }

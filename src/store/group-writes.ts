@@ -28,7 +28,7 @@ export async function readGroupAndUsers(db: Db, directoryId: string, groupId: st
 }
 
 const PATCH_GROUP_MEMBERS = statement(
-  'dirsync_group_patch_members_v2',
+  'dirsync_group_patch_members_v3',
   `WITH guard AS (
      SELECT id FROM groups WHERE directory_id = $1 AND id = $2 AND version = $3 FOR UPDATE
    ), ins AS (
@@ -68,7 +68,6 @@ const PATCH_GROUP_MEMBERS = statement(
                 FROM changes c JOIN users us ON us.id = c.user_id
             ) e
       ORDER BY e.ord, e.user_id
-     RETURNING id
    ), op AS (
      INSERT INTO operations (id, directory_id, request_id, method, resource_type, resource_id, summary, status, response, received_at, queue_ms, apply_ms, attempts)
      SELECT $11, $1, $13, 'PATCH', 'Group', $2, $14, 204,
@@ -77,8 +76,7 @@ const PATCH_GROUP_MEMBERS = statement(
        FROM guard
    )
    SELECT EXISTS (SELECT 1 FROM guard) AS applied,
-          (SELECT version FROM upd) AS version,
-          (SELECT coalesce(array_agg(id), '{}') FROM ev) AS event_ids`,
+          (SELECT version FROM upd) AS version`,
 );
 
 export interface PatchGroupMembersArgs {
@@ -100,13 +98,13 @@ export interface PatchGroupMembersArgs {
  * means another write got there first: read again and recompute. `version` is set when
  * the group changed (a member actually added or removed, or the document changed).
  */
-export async function patchGroupMembers(db: Db, a: PatchGroupMembersArgs): Promise<{ applied: boolean; version: number | null; eventIds: string[] }> {
-  const { rows } = await runPrepared<{ applied: boolean; version: number | null; event_ids: string[] }>(db, PATCH_GROUP_MEMBERS, [
+export async function patchGroupMembers(db: Db, a: PatchGroupMembersArgs): Promise<{ applied: boolean; version: number | null }> {
+  const { rows } = await runPrepared<{ applied: boolean; version: number | null }>(db, PATCH_GROUP_MEMBERS, [
     a.op.directoryId, a.groupId, a.fromVersion, a.add, a.remove,
     a.doc?.doc ?? null, a.doc?.displayName ?? null, a.doc?.externalId ?? null, a.now,
     a.op.organizationId, a.op.operationId, a.doc?.resource ?? null,
     a.op.requestId, a.op.summary, a.changed, a.unchanged, a.op.receivedAt, a.op.queueMs, a.op.attempts,
   ]);
   const r = rows[0];
-  return { applied: r?.applied === true, version: r?.version ?? null, eventIds: r?.event_ids ?? [] };
+  return { applied: r?.applied === true, version: r?.version ?? null };
 }

@@ -14,7 +14,7 @@ import { createUserWithOperation, type CreateUserArgs } from './user-writes';
  * the batch runs alone, so one bad create can never undo or fail another.
  */
 const CREATE_USERS = statement(
-  'dirsync_users_create_batch_v1',
+  'dirsync_users_create_batch_v2',
   `WITH input AS (
      SELECT * FROM unnest(
        $1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::boolean[], $8::text[], $9::jsonb[],
@@ -42,16 +42,15 @@ const CREATE_USERS = statement(
      SELECT i.organization_id, i.directory_id, 'user.created', 'user', i.id, 1, i.op_id, jsonb_build_object('resource', i.created -> 'body')
        FROM input i JOIN ins ON ins.id = i.id
       ORDER BY i.ord
-     RETURNING resource_id
    )
-   SELECT i.id, (ins.id IS NOT NULL) AS created, (SELECT count(*)::int FROM ev) AS events
+   SELECT i.id, (ins.id IS NOT NULL) AS created
      FROM input i LEFT JOIN ins ON ins.id = i.id
     ORDER BY i.ord`,
 );
 
 interface Pending {
   args: CreateUserArgs;
-  resolve: (v: { created: boolean; eventId: string | null }) => void;
+  resolve: (created: boolean) => void;
   reject: (e: unknown) => void;
 }
 
@@ -78,7 +77,7 @@ export class UserCreateBatcher {
     this.maxInFlight = options.maxInFlight ?? 2;
   }
 
-  create(args: CreateUserArgs): Promise<{ created: boolean; eventId: string | null }> {
+  create(args: CreateUserArgs): Promise<boolean> {
     return new Promise((resolve, reject) => {
       this.pending.push({ args, resolve, reject });
       this.schedule();
@@ -121,11 +120,7 @@ export class UserCreateBatcher {
       return;
     }
     const byId = new Map(rows.map((r) => [r.id, r.created]));
-    for (const p of batch) {
-      const created = byId.get(p.args.id) === true;
-      // The event's id is not needed by the caller beyond "one was written".
-      p.resolve({ created, eventId: created ? p.args.id : null });
-    }
+    for (const p of batch) p.resolve(byId.get(p.args.id) === true);
   }
 }
 

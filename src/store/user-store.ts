@@ -40,11 +40,6 @@ export const userStore = {
     return rows[0];
   },
 
-  async find(db: Knex | Knex.Transaction, directoryId: string, id: string): Promise<UserRow | undefined> {
-    if (!isUuid(id)) return undefined;
-    return db<UserRow>('users').where({ directory_id: directoryId, id }).first();
-  },
-
   /** Locks the row for the rest of the transaction: writes to one user apply one at a time. */
   async findForUpdate(trx: Knex.Transaction, directoryId: string, id: string): Promise<UserRow | undefined> {
     if (!isUuid(id)) return undefined;

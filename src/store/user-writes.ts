@@ -38,7 +38,7 @@ export interface UserWriteColumns {
 const APPLY_MS = `GREATEST(0, round(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000))::int`;
 
 const CREATE_USER = statement(
-  'dirsync_user_create_v2',
+  'dirsync_user_create_v3',
   `WITH ins AS (
      INSERT INTO users (id, directory_id, user_name, external_id, display_name, active, primary_email, doc, created_at, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
@@ -60,9 +60,8 @@ const CREATE_USER = statement(
      INSERT INTO events (organization_id, directory_id, type, resource_type, resource_id, resource_version, operation_id, data)
      SELECT $19, $2, 'user.created', 'user', ins.id, 1, $10, jsonb_build_object('resource', $17::jsonb -> 'body')
        FROM ins
-     RETURNING id
    )
-   SELECT o.created, (SELECT id FROM ev) AS event_id FROM outcome o`,
+   SELECT created FROM outcome`,
 );
 
 export interface CreateUserArgs {
@@ -77,15 +76,15 @@ export interface CreateUserArgs {
   conflictDetail: string;
 }
 
-/** Inserts a user unless its userName is taken; records the operation either way. The event id is set when it was created. */
-export async function createUserWithOperation(db: Db, a: CreateUserArgs): Promise<{ created: boolean; eventId: string | null }> {
+/** Inserts a user unless its userName is taken; records the operation either way. True when created (its event is written too). */
+export async function createUserWithOperation(db: Db, a: CreateUserArgs): Promise<boolean> {
   const c = a.columns;
-  const { rows } = await runPrepared<{ created: boolean; event_id: string | null }>(db, CREATE_USER, [
+  const { rows } = await runPrepared<{ created: boolean }>(db, CREATE_USER, [
     a.id, a.op.directoryId, c.userName, c.externalId, c.displayName, c.active, c.primaryEmail, c.doc, a.now,
     a.op.operationId, a.op.requestId, a.op.summary, a.op.receivedAt, a.op.queueMs, a.op.attempts,
     a.conflictDetail, a.created, a.conflict, a.op.organizationId,
   ]);
-  return { created: rows[0]?.created === true, eventId: rows[0]?.event_id ?? null };
+  return rows[0]?.created === true;
 }
 
 const READ_USER = statement('dirsync_user_read_v1', `SELECT * FROM users WHERE directory_id = $1 AND id = $2`);
@@ -97,7 +96,7 @@ export async function readUser(db: Db, directoryId: string, id: string): Promise
 }
 
 const UPDATE_USER = statement(
-  'dirsync_user_update_v2',
+  'dirsync_user_update_v3',
   `WITH upd AS (
      UPDATE users
         SET doc = $3, user_name = $4, external_id = $5, display_name = $6, active = $7, primary_email = $8,
@@ -112,9 +111,8 @@ const UPDATE_USER = statement(
      INSERT INTO events (organization_id, directory_id, type, resource_type, resource_id, resource_version, operation_id, data)
      SELECT $19, $1, $20, 'user', $2, $10 + 1, $11, jsonb_build_object('resource', $15::jsonb -> 'body')
        FROM upd
-     RETURNING id
    )
-   SELECT (SELECT id FROM ev) AS event_id`,
+   SELECT EXISTS (SELECT 1 FROM upd) AS applied`,
 );
 
 export interface UpdateUserArgs {
@@ -130,18 +128,17 @@ export interface UpdateUserArgs {
 }
 
 /**
- * Compare-and-set update: applies only when the row still has `fromVersion`, and returns
- * the event's id. `null` means another write got there first (or the user was deleted):
- * read again and recompute.
+ * Compare-and-set update: applies only when the row still has `fromVersion`. False means
+ * another write got there first (or the user was deleted): read again and recompute.
  */
-export async function updateUserWithOperation(db: Db, a: UpdateUserArgs): Promise<string | null> {
+export async function updateUserWithOperation(db: Db, a: UpdateUserArgs): Promise<boolean> {
   const c = a.columns;
-  const { rows } = await runPrepared<{ event_id: string | null }>(db, UPDATE_USER, [
+  const { rows } = await runPrepared<{ applied: boolean }>(db, UPDATE_USER, [
     a.op.directoryId, a.id, c.doc, c.userName, c.externalId, c.displayName, c.active, c.primaryEmail, a.now, a.fromVersion,
     a.op.operationId, a.op.requestId, a.op.method, a.op.summary, a.result, a.op.receivedAt, a.op.queueMs, a.op.attempts,
     a.op.organizationId, a.eventType,
   ]);
-  return rows[0]?.event_id ?? null;
+  return rows[0]?.applied === true;
 }
 
 const RECORD_RESULT = statement(

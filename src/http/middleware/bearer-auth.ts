@@ -26,7 +26,9 @@ export function bearerAuth(directories: DirectoryStore, principals?: Authenticat
   return async (ctx, next) => {
     const token = bearerToken(ctx);
     const directoryId = String(ctx.params?.['directoryId'] ?? '');
-    const principal: DirectoryPrincipal | undefined = token ? await auth.authenticate(directoryId, token) : undefined;
+    // The failed-auth limiter may already have checked this token against the cache (rate-limit.ts).
+    const checked = ctx.state.principal as DirectoryPrincipal | undefined;
+    const principal: DirectoryPrincipal | undefined = checked?.directoryId === directoryId ? checked : token ? await auth.authenticate(directoryId, token) : undefined;
     if (!principal) {
       ctx.set('WWW-Authenticate', 'Bearer realm="dirsync SCIM"');
       throw new ScimError(401, 'Authentication failed: a valid bearer token for this directory is required');

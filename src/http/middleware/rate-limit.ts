@@ -69,7 +69,12 @@ export function authFailureLimit(t: ScimThrottle): Middleware {
     // that failed here is checked on every request, even with a good token.
     const token = bearerToken(ctx);
     const now = Date.now();
-    if (token && !((failedHere.get(ip) ?? 0) > now) && t.principals?.peek(String(ctx.params?.['directoryId'] ?? ''), token)) return next();
+    const known = token && !((failedHere.get(ip) ?? 0) > now) ? t.principals?.peek(String(ctx.params?.['directoryId'] ?? ''), token) : undefined;
+    if (known) {
+      // Bearer auth takes this principal as it is: the token is checked once per request.
+      ctx.state.principal = known;
+      return next();
+    }
     const subject = `authfail:${ip}`;
     const seen = await t.limiter.peek(subject, rule).catch(() => undefined);
     if (seen && !seen.allowed) {
