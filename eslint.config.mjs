@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'docs/**', 'src/portal/assets/**'] },
+  { ignores: ['node_modules/**', 'docs/**', 'src/http/portal/assets/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -8,7 +8,7 @@ import { dropDatabase } from '../src/store/ensure-database';
 import { OrganizationStore } from '../src/store/organization-store';
 import { DirectoryStore } from '../src/store/directory-store';
 import { SinkStore } from '../src/store/sink-store';
-import { RoleMappingStore } from '../src/store/role-mapping-store';
+import { RoleMappingStore } from '../src/app-model/role-mapping-store';
 import { generateWebhookSecret } from '../src/delivery/webhook-secret';
 import { freePort } from '../test/support/test-env';
 import { PgProxy } from './pg-proxy';

@@ -197,7 +197,7 @@ export interface Config {
     readonly repairOnSchedule: boolean;
   };
   readonly portal: {
-    /** undefined outside production: src/portal/portal-secret.ts falls back to a development secret. */
+    /** undefined outside production: src/portal-access/portal-secret.ts falls back to a development secret. */
     readonly secret: string | undefined;
     readonly linkTtlSeconds: number;
     readonly sessionTtlSeconds: number;

@@ -1,7 +1,7 @@
 import type { Db } from '../store/db';
 import { DeliveryStore, type DeliveryKey } from '../store/delivery-store';
 import { SinkStore } from '../store/sink-store';
-import { applyToAppModel } from './app-model-sink';
+import { applyToAppModel } from '../app-model/app-model-sink';
 import { postWebhook } from './webhook-sink';
 import { openSecret } from './webhook-secret';
 import { PermanentDeliveryError, RetryableDeliveryError, DeliveryRetry, DeliveryThrottled, backoffDelay } from './delivery-errors';

@@ -2,7 +2,7 @@ import type { Db } from '../store/db';
 import type { StoredEvent } from '../events/event-types';
 import { DeliveryCursorStore, cursorId, type CursorKey } from '../store/delivery-cursor-store';
 import type { DeliverySettings } from './deliver-event';
-import { applyBatchToAppModel } from './app-model-batch';
+import { applyBatchToAppModel } from '../app-model/app-model-batch';
 import { retryHead } from './drain-head';
 
 export interface DrainResult {

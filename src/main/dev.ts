@@ -2,15 +2,15 @@ import { loadConfig } from '../config/config';
 import { createLogger } from '../log/logger';
 import { createDb } from '../store/db';
 import { ensureDatabase } from '../store/ensure-database';
-import { ensureAppModelSchema } from '../store/app-model-schema';
+import { ensureAppModelSchema } from '../app-model/app-model-schema';
 import { checkPostgres } from './preflight';
 import { startWeb } from './web-runtime';
 import { startWorkers } from './worker-runtime';
-import { installShutdown } from './shutdown';
+import { installShutdown } from '../ops/shutdown';
 import { runMain } from './run-main';
 import { ensureDemoDirectory } from './demo-directory';
 import { withDevelopmentAdminKey } from '../http/admin/dev-admin-key';
-import { issuePortalLink } from '../portal/portal-link';
+import { issuePortalLink } from '../portal-access/portal-link';
 import { productionStartBanner } from './start-banner';
 
 /**

@@ -3,7 +3,7 @@ import { createDb } from '../store/db';
 import { checkPostgres } from './preflight';
 import { runMain } from './run-main';
 import { ensureDatabase } from '../store/ensure-database';
-import { ensureAppModelSchema } from '../store/app-model-schema';
+import { ensureAppModelSchema } from '../app-model/app-model-schema';
 
 /** Procfile `release`: apply pending migrations, then exit. */
 runMain('release', async () => {

@@ -1,6 +1,6 @@
 import { loadConfig } from '../config/config';
 import { createLogger } from '../log/logger';
-import { installShutdown } from './shutdown';
+import { installShutdown } from '../ops/shutdown';
 import { runMain } from './run-main';
 import { followClusterPrimary, runClusterPrimary, shouldFork } from '../ops/cluster-launcher';
 

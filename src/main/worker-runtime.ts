@@ -5,7 +5,7 @@ import { createRedis } from '../queue/redis-connection';
 import { startScimWorker } from '../worker/scim-processor';
 import { startDeliveryRuntime } from '../worker/delivery-runtime';
 import { checkPostgres, checkRedis } from './preflight';
-import type { Closer } from './shutdown';
+import type { Closer } from '../ops/shutdown';
 
 export interface WorkerRuntime {
   db: Db;

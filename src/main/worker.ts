@@ -1,7 +1,7 @@
 import { loadConfig } from '../config/config';
 import { createLogger } from '../log/logger';
 import { startWorkers } from './worker-runtime';
-import { installShutdown } from './shutdown';
+import { installShutdown } from '../ops/shutdown';
 import { runMain } from './run-main';
 
 /** Procfile `worker`. */

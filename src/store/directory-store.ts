@@ -1,5 +1,5 @@
 import type { Db } from './db';
-import { hashesEqual, hashToken, issueToken } from '../directory/directory-token';
+import { hashesEqual, hashToken, issueToken } from '../shared/directory-token';
 import { isUuid } from './organization-store';
 import { appendEvents } from './event-store';
 import { announceAuthChange } from './auth-changes';

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config';
 import type { Db } from '../store/db';
 import type { StoredEvent } from '../events/event-types';
-import type { Closer } from '../main/shutdown';
+import type { Closer } from '../ops/shutdown';
 import { OutboxDrainer } from '../delivery/outbox-drainer';
 import { startReconcileWorker } from './reconcile-processor';
 import { RetentionPruner } from './retention-pruner';

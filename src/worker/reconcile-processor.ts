@@ -2,7 +2,7 @@ import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db';
 import { QUEUE_NAMES } from '../queue/queue-names';
-import { runReconcile } from '../delivery/run-reconcile';
+import { runReconcile } from '../app-model/run-reconcile';
 
 /** `reconcile.all` fans out to one `directory.reconcile` job per active directory. */
 export type ReconcileJob = { kind: 'all' } | { kind: 'directory'; directoryId: string; repair: boolean; trigger: 'schedule' | 'manual' };

@@ -48,7 +48,7 @@ describe('npm run build → dist/ runs with plain node', { timeout: 240_000 }, (
   });
 
   it('compiles every entry point, the knexfile, every migration and copies the portal assets', () => {
-    for (const f of ['src/main/web.js', 'src/main/worker.js', 'src/main/release.js', 'src/main/dev.js', 'src/cli/main.js', 'knexfile.js', 'src/portal/assets/portal.css', 'src/portal/assets/portal.js']) {
+    for (const f of ['src/main/web.js', 'src/main/worker.js', 'src/main/release.js', 'src/main/dev.js', 'src/cli/main.js', 'knexfile.js', 'src/http/portal/assets/portal.css', 'src/http/portal/assets/portal.js']) {
       assert.ok(fs.existsSync(path.join(out, f)), `${f} missing from the build`);
     }
     const sources = fs.readdirSync(path.join(ROOT, 'migrations')).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, '.js'));

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { createTestEnv, type TestEnv, type TestDirectory } from '../support/test-env';
 import { scimClient, type ScimClient } from '../support/scim-client';
 import { oktaGroup, oktaUser, patch } from '../support/okta-bodies';
-import { listAppUsers } from '../../src/store/app-model-store';
-import { reconcileDirectory } from '../../src/delivery/reconcile-directory';
+import { listAppUsers } from '../../src/app-model/app-model-store';
+import { reconcileDirectory } from '../../src/app-model/reconcile-directory';
 import { allDelivered, directoryAsAppUsers, waitFor } from './delivery-helpers';
 
 const ADMIN_KEY = 'test-admin-key-0123456789';

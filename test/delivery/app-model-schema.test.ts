@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestEnv, type TestEnv } from '../support/test-env';
 import { scimClient } from '../support/scim-client';
 import { oktaUser } from '../support/okta-bodies';
-import { ensureAppModelSchema } from '../../src/store/app-model-schema';
+import { ensureAppModelSchema } from '../../src/app-model/app-model-schema';
 import { createDb } from '../../src/store/db';
 
 describe('the app user model in the app’s own schema (APP_MODEL_SCHEMA)', () => {

@@ -5,10 +5,10 @@ import { promisify } from 'node:util';
 import { createTestEnv, type TestEnv, type TestDirectory } from '../support/test-env';
 import { scimClient, type ScimClient } from '../support/scim-client';
 import { DirectoryStore } from '../../src/store/directory-store';
-import { listAppUsers } from '../../src/store/app-model-store';
+import { listAppUsers } from '../../src/app-model/app-model-store';
 import { toStoredEvent } from '../../src/store/event-store';
-import { applyToAppModel } from '../../src/delivery/app-model-sink';
-import { reconcileDirectory } from '../../src/delivery/reconcile-directory';
+import { applyToAppModel } from '../../src/app-model/app-model-sink';
+import { reconcileDirectory } from '../../src/app-model/reconcile-directory';
 import { EVENT_TYPES } from '../../src/events/event-types';
 import { GROUP_SCHEMA, PATCH_SCHEMA, WebhookReceiver, allDelivered, directoryAsAppUsers, flushPrefix, oktaUser, waitFor } from './delivery-helpers';
 

@@ -7,7 +7,7 @@ import { DirectoryStore } from '../../src/store/directory-store';
 import { SinkStore, type Sink } from '../../src/store/sink-store';
 import { sequenceDirectory } from '../../src/delivery/outbox-sequencer';
 import { drainAppModel } from '../../src/delivery/drain-app-model';
-import { applyBatchToAppModel } from '../../src/delivery/app-model-batch';
+import { applyBatchToAppModel } from '../../src/app-model/app-model-batch';
 import { OutboxDrainer } from '../../src/delivery/outbox-drainer';
 import { replayDeadLetters } from '../../src/delivery/delivery-admin';
 import { generateWebhookSecret, sealSecret } from '../../src/delivery/webhook-secret';

@@ -2,7 +2,7 @@ import type { Prng } from './prng';
 import type { DirectoryModel } from './fuzz-model';
 import { DATE_LITERALS, ESCAPED_LITERALS, HOSTILE_STRINGS, hostileValue, mutate } from './hostile-values';
 import { spellingVariants } from '../support/path-spellings';
-import { nonCanonicalReason } from '../../src/http/middleware/canonical-path';
+import { nonCanonicalReason } from '../../src/http/shared/canonical-path';
 
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';

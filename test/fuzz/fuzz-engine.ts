@@ -7,8 +7,8 @@ import { nextSurfaceCase, type SurfaceCase } from './surface-cases';
 import { ADMIN_KEY } from '../admin/admin-client';
 import { PortalClient } from '../portal/portal-client';
 import { OrganizationStore } from '../../src/store/organization-store';
-import { issuePortalLink } from '../../src/portal/portal-link';
-import { nonCanonicalReason } from '../../src/http/middleware/canonical-path';
+import { issuePortalLink } from '../../src/portal-access/portal-link';
+import { nonCanonicalReason } from '../../src/http/shared/canonical-path';
 
 const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const LIST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';

@@ -2,7 +2,7 @@ import type { Prng } from './prng';
 import { pct } from './fuzz-cases';
 import { DATE_LITERALS, ESCAPED_LITERALS, HOSTILE_STRINGS } from './hostile-values';
 import { spellingVariants } from '../support/path-spellings';
-import { nonCanonicalReason } from '../../src/http/middleware/canonical-path';
+import { nonCanonicalReason } from '../../src/http/shared/canonical-path';
 
 /**
  * Requests to the other surfaces (issue 9): the admin API, the Admin Portal and

@@ -7,7 +7,7 @@ import { scimClient, type ScimClient } from '../support/scim-client';
 import { oktaUser } from '../support/okta-bodies';
 import { startWorkers } from '../../src/main/worker-runtime';
 import { createLogger } from '../../src/log/logger';
-import type { Closer } from '../../src/main/shutdown';
+import type { Closer } from '../../src/ops/shutdown';
 import type { ScimWriteJob } from '../../src/queue/job-payloads';
 import { QUEUE_NAMES } from '../../src/queue/queue-names';
 import { applyScimWrite } from '../../src/provisioning/apply-scim-write';

@@ -9,7 +9,7 @@ import { startWorkers } from '../../src/main/worker-runtime';
 import { createLogger } from '../../src/log/logger';
 import { DirectoryStore } from '../../src/store/directory-store';
 import { OrganizationStore } from '../../src/store/organization-store';
-import type { Closer } from '../../src/main/shutdown';
+import type { Closer } from '../../src/ops/shutdown';
 
 /** Polls until `fn` is true; returns the milliseconds it took, or fails after `limitMs`. */
 async function within(limitMs: number, what: string, fn: () => Promise<boolean>): Promise<number> {

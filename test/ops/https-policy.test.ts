@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import Koa from 'koa';
-import { requireHttps } from '../../src/http/middleware/require-https';
-import { hsts } from '../../src/http/middleware/hsts';
+import { requireHttps } from '../../src/http/shared/require-https';
+import { hsts } from '../../src/http/shared/hsts';
 import { koaProxyOptions } from '../../src/ops/proxy-trust';
 import { clientIp } from '../../src/ops/https-policy';
 

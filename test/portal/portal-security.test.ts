@@ -5,8 +5,8 @@ import { scimClient } from '../support/scim-client';
 import { ADMIN_KEY, adminClient } from '../admin/admin-client';
 import { PortalClient, hiddenField } from './portal-client';
 import { DirectoryStore } from '../../src/store/directory-store';
-import { signLinkToken } from '../../src/portal/portal-link';
-import { portalSecret } from '../../src/portal/portal-secret';
+import { signLinkToken } from '../../src/portal-access/portal-link';
+import { portalSecret } from '../../src/portal-access/portal-secret';
 
 const NO_STACK = /\bat [\w.<>]+ \(|node_modules|Error:/;
 

@@ -6,7 +6,7 @@ import { oktaGroup, oktaUser, patch } from '../support/okta-bodies';
 import { ADMIN_KEY, adminClient } from '../admin/admin-client';
 import { PortalClient } from '../portal/portal-client';
 import { rawRequest } from '../support/raw-http';
-import { issuePortalLink } from '../../src/portal/portal-link';
+import { issuePortalLink } from '../../src/portal-access/portal-link';
 import { createOpsQueues } from '../../src/ops/ops-queues';
 import { isActivityCursor, isSeqCursor } from '../../src/store/portal-cursors';
 

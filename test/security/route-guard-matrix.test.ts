@@ -8,11 +8,11 @@ import { ADMIN_KEY } from '../admin/admin-client';
 import { PortalClient, hiddenField } from '../portal/portal-client';
 import { scimClient } from '../support/scim-client';
 import { oktaUser } from '../support/okta-bodies';
-import { mountedRouters } from '../../src/http/create-app';
-import { issuePortalLink } from '../../src/portal/portal-link';
+import { mountedRouters } from '../../src/main/create-app';
+import { issuePortalLink } from '../../src/portal-access/portal-link';
 import { createOpsQueues } from '../../src/ops/ops-queues';
 import { SinkStore } from '../../src/store/sink-store';
-import { nonCanonicalReason } from '../../src/http/middleware/canonical-path';
+import { nonCanonicalReason } from '../../src/http/shared/canonical-path';
 import { spellingVariants } from '../support/path-spellings';
 
 /** Routes anyone may call on their canonical path (their variants must still be 404). */

@@ -6,11 +6,11 @@ import { loadConfig, type Config } from '../../src/config/config';
 import { pino } from 'pino';
 import { createLogger, REDACT_PATHS } from '../../src/log/logger';
 import { createDb, type Db } from '../../src/store/db';
-import { ensureAppModelSchema } from '../../src/store/app-model-schema';
+import { ensureAppModelSchema } from '../../src/app-model/app-model-schema';
 import { dropDatabase, ensureDatabase } from '../../src/store/ensure-database';
 import { startWeb } from '../../src/main/web-runtime';
 import { startWorkers } from '../../src/main/worker-runtime';
-import type { Closer } from '../../src/main/shutdown';
+import type { Closer } from '../../src/ops/shutdown';
 import { OrganizationStore } from '../../src/store/organization-store';
 import { DirectoryStore, type Provider } from '../../src/store/directory-store';
 

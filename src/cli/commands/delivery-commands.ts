@@ -3,12 +3,12 @@ import { CliError, findOrganization, print, type Run } from '../cli-context';
 import { DirectoryStore } from '../../store/directory-store';
 import { SinkStore } from '../../store/sink-store';
 import { DeliveryStore } from '../../store/delivery-store';
-import { RoleMappingStore } from '../../store/role-mapping-store';
-import { ReconcileReportStore } from '../../store/reconcile-report-store';
-import { listAppUsers } from '../../store/app-model-store';
-import { recomputeRoles } from '../../delivery/app-model-roles';
+import { RoleMappingStore } from '../../app-model/role-mapping-store';
+import { ReconcileReportStore } from '../../app-model/reconcile-report-store';
+import { listAppUsers } from '../../app-model/app-model-store';
+import { recomputeRoles } from '../../app-model/app-model-roles';
 import { addWebhookSink, replayDeadLetters, DeliveryAdminError } from '../../delivery/delivery-admin';
-import { runReconcile } from '../../delivery/run-reconcile';
+import { runReconcile } from '../../app-model/run-reconcile';
 import { presentSink } from '../../http/admin/delivery-routes';
 
 /** app-users, sinks, role mappings, dead letters and replay, drift reconciliation. */
@@ -173,7 +173,7 @@ export function registerDeliveryCommands(program: Command, run: Run): void {
     );
 }
 
-function summary(r: import('../../delivery/reconcile-directory').DriftReport, id: string): string {
+function summary(r: import('../../app-model/reconcile-directory').DriftReport, id: string): string {
   return [
     `Report ${id}: drift ${r.driftCount}${r.repaired ? ' (repaired)' : ''}`,
     `  users:       missing ${r.users.missing.count}, extra ${r.users.extra.count}, stale ${r.users.stale.count}`,

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { CliError, findOrganization, print, type Run } from '../cli-context';
 import { OrganizationStore } from '../../store/organization-store';
 import { DirectoryStore, PROVIDERS, type Provider } from '../../store/directory-store';
-import { scimBaseUrl } from '../../http/routes/scim-read-routes';
+import { scimBaseUrl } from '../../http/scim/scim-read-routes';
 
 /** create-organization, create-directory, rotate-token, revoke-tokens, list-directories. */
 export function registerDirectoryCommands(program: Command, run: Run): void {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { CliError, findOrganization, print, type Run } from '../cli-context';
 import { OrganizationStore } from '../../store/organization-store';
-import { issuePortalLink } from '../../portal/portal-link';
+import { issuePortalLink } from '../../portal-access/portal-link';
 
 /** enable-directory-sync, disable-directory-sync, portal-link. */
 export function registerOrganizationCommands(program: Command, run: Run): void {

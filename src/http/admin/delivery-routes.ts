@@ -6,13 +6,13 @@ import { OrganizationStore, isUuid, type Organization } from '../../store/organi
 import { DirectoryStore } from '../../store/directory-store';
 import { SinkStore, type Sink } from '../../store/sink-store';
 import { DeliveryStore } from '../../store/delivery-store';
-import { RoleMappingStore } from '../../store/role-mapping-store';
-import { ReconcileReportStore } from '../../store/reconcile-report-store';
-import { listAppUsers } from '../../store/app-model-store';
-import { recomputeRoles } from '../../delivery/app-model-roles';
+import { RoleMappingStore } from '../../app-model/role-mapping-store';
+import { ReconcileReportStore } from '../../app-model/reconcile-report-store';
+import { listAppUsers } from '../../app-model/app-model-store';
+import { recomputeRoles } from '../../app-model/app-model-roles';
 import { addWebhookSink, replayDeadLetters, DeliveryAdminError } from '../../delivery/delivery-admin';
 import { decodeCursor, readEventFeed, staleCursorEntries } from '../../delivery/event-feed';
-import { runReconcile } from '../../delivery/run-reconcile';
+import { runReconcile } from '../../app-model/run-reconcile';
 import { deliveryStats } from '../../delivery/delivery-stats';
 import type { StoredEvent } from '../../events/event-types';
 

@@ -7,8 +7,8 @@ import { OrganizationStore, isUuid, type Organization } from '../../store/organi
 import { DirectoryStore } from '../../store/directory-store';
 import { PortalReadStore } from '../../store/portal-read-store';
 import { isUniqueViolation } from '../../store/pg-errors';
-import { issuePortalLink } from '../../portal/portal-link';
-import { scimBaseUrl } from '../routes/scim-read-routes';
+import { issuePortalLink } from '../../portal-access/portal-link';
+import { scimBaseUrl } from '../scim/scim-read-routes';
 
 const Name = z.string().trim().min(1).max(200);
 const CreateOrganization = z.object({ name: Name, directorySyncEnabled: z.boolean().optional() }).strict();

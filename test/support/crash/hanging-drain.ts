@@ -3,7 +3,7 @@
  * uncaught exception it must still exit 1 once the crash budget (CRASH_BUDGET_MS) is spent.
  */
 import { installCrashHandlers } from '../../../src/main/crash-handlers';
-import { installShutdown } from '../../../src/main/shutdown';
+import { installShutdown } from '../../../src/ops/shutdown';
 import { createLogger } from '../../../src/log/logger';
 
 installCrashHandlers('hanging-drain', Number(process.env['CRASH_BUDGET_MS'] ?? 1000));
