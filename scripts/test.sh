@@ -29,6 +29,8 @@ else
   npx tsc --noEmit -p .
   # Lint catches bug classes the compiler does not (floating promises, misused promises).
   npx eslint src test bench scripts chaos migrations knexfile.ts
+  # Import direction: no cycles, no upward or sibling imports (layers in .dependency-cruiser.cjs).
+  npx depcruise src --config .dependency-cruiser.cjs --output-type err
   files=$(find test -name '*.test.ts' | sort)
 fi
 echo "npm test: node $(node --version)"

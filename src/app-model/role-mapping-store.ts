@@ -1,5 +1,5 @@
 import type { Db } from '../store/db';
-import { isUuid } from '../store/organization-store';
+import { isUuid } from '../shared/uuid';
 
 export interface RoleMapping {
   id: string;

@@ -2,7 +2,7 @@ import type { Config } from '../config/config';
 import { loadConfig } from '../config/config';
 import { createDb, type Db } from '../store/db';
 import { OrganizationStore, type Organization } from '../store/organization-store';
-import { checkPostgres } from '../main/preflight';
+import { checkPostgres } from '../ops/preflight';
 
 /** Lazily opened resources of one CLI invocation; closed when the command ends. */
 export class CliContext {

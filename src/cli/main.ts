@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { CliContext, CliError } from './cli-context';
 import { ConfigError } from '../config/config';
-import { DependencyError } from '../main/preflight';
+import { DependencyError } from '../ops/preflight';
 import { registerDirectoryCommands } from './commands/directory-commands';
 import { registerDeliveryCommands } from './commands/delivery-commands';
 import { registerOrganizationCommands } from './commands/organization-commands';

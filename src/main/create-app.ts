@@ -9,6 +9,7 @@ import type { ScimDispatcher } from '../queue/scim-dispatcher';
 import { requestId } from '../http/shared/request-id';
 import { accessLog } from '../http/shared/access-log';
 import { canonicalPath } from '../http/shared/canonical-path';
+import { messagePage } from '../http/portal/pages/message-pages';
 import { createScimRouter } from '../http/scim/scim-router';
 import { createHealthRouter } from '../http/ops/health-routes';
 import { createAdminApiRouter } from '../http/admin/admin-api-router';
@@ -46,7 +47,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(requestId());
   app.use(accessLog(deps.log));
   // Before any ops middleware, guard or router: they all see only the canonical spelling of a path.
-  app.use(canonicalPath());
+  app.use(canonicalPath(() => messagePage('Page not found', 'There is nothing at this address in the Admin Portal.')));
   for (const middleware of deps.ops?.middleware ?? []) app.use(middleware);
   const throttle = deps.ops?.throttle;
   const routers = [

@@ -3,7 +3,7 @@ import { createLogger } from '../log/logger';
 import { createDb } from '../store/db';
 import { ensureDatabase } from '../store/ensure-database';
 import { ensureAppModelSchema } from '../app-model/app-model-schema';
-import { checkPostgres } from './preflight';
+import { checkPostgres } from '../ops/preflight';
 import { startWeb } from './web-runtime';
 import { startWorkers } from './worker-runtime';
 import { installShutdown } from '../ops/shutdown';

@@ -1,6 +1,6 @@
 import { loadConfig } from '../config/config';
 import { createDb } from '../store/db';
-import { checkPostgres } from './preflight';
+import { checkPostgres } from '../ops/preflight';
 import { runMain } from './run-main';
 import { ensureDatabase } from '../store/ensure-database';
 import { ensureAppModelSchema } from '../app-model/app-model-schema';

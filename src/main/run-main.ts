@@ -1,6 +1,6 @@
 import { ConfigError } from '../config/config';
-import { DependencyError } from './preflight';
-import { installCrashHandlers } from './crash-handlers';
+import { DependencyError } from '../ops/preflight';
+import { installCrashHandlers } from '../ops/crash-handlers';
 
 /** Runs an entry point with crash handlers; configuration and dependency problems print one clear message and exit 1. */
 export function runMain(name: string, main: () => Promise<void>): void {

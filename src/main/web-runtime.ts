@@ -11,7 +11,7 @@ import { ScimDispatcher } from '../queue/scim-dispatcher';
 import { replyChannel } from '../queue/scim-reply';
 import { createApp } from './create-app';
 import { answerClientError } from '../http/shared/client-error';
-import { checkPostgres, checkRedis } from './preflight';
+import { checkPostgres, checkRedis } from '../ops/preflight';
 import type { Closer } from '../ops/shutdown';
 import { createWebOps } from './web-ops';
 import { createServer } from '../ops/create-server';

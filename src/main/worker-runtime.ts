@@ -4,7 +4,7 @@ import { createDb, type Db } from '../store/db';
 import { createRedis } from '../queue/redis-connection';
 import { startScimWorker } from '../worker/scim-processor';
 import { startDeliveryRuntime } from '../worker/delivery-runtime';
-import { checkPostgres, checkRedis } from './preflight';
+import { checkPostgres, checkRedis } from '../ops/preflight';
 import type { Closer } from '../ops/shutdown';
 
 export interface WorkerRuntime {

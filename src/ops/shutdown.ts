@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { setCrashDrain } from '../main/crash-handlers';
+import { setCrashDrain } from './crash-handlers';
 
 export type Closer = { name: string; close: () => Promise<unknown> };
 
@@ -10,7 +10,7 @@ export type Closer = { name: string; close: () => Promise<unknown> };
  */
 export function installShutdown(log: Logger, closers: Closer[], budgetMs = 25_000): () => Promise<void> {
   let shuttingDown = false;
-  // A crash drains through the same closers, then exits 1 (src/main/crash-handlers.ts).
+  // A crash drains through the same closers, then exits 1 (src/ops/crash-handlers.ts).
   setCrashDrain(() => closeAll(log, closers), log);
   const shutdown = async (signal: string) => {
     if (shuttingDown) {

@@ -1,5 +1,6 @@
 import type { Db } from '../store/db';
-import type { ScimResult, ScimWriteJob } from '../queue/job-payloads';
+import type { ScimWriteJob } from '../queue/job-payloads';
+import type { ScimResult } from '../scim/write-outcome';
 import type { CommittedEvent } from '../events/event-types';
 import { ScimError, scimErrorBody } from '../scim/scim-error';
 import { OperationStore } from '../store/operation-store';

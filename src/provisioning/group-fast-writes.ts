@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Db } from '../store/db';
-import type { ScimResult, ScimWriteJob } from '../queue/job-payloads';
+import type { ScimWriteJob } from '../queue/job-payloads';
+import type { ScimResult } from '../scim/write-outcome';
 import { ScimError } from '../scim/scim-error';
 import { parsePatchRequest } from '../scim/patch/parse-patch';
 import { applyGroupPatch } from '../scim/patch/apply-patch';
@@ -8,7 +9,7 @@ import { groupColumns } from '../scim/group-document';
 import { renderGroup, etagFor } from '../scim/render-resource';
 import { toStoredGroup } from '../store/group-store';
 import { patchGroupMembers, readGroupAndUsers } from '../store/group-writes';
-import { isUuid } from '../store/organization-store';
+import { isUuid } from '../shared/uuid';
 import { checkIfMatch, notFound } from './write-context';
 import { unwrap } from './unwrap';
 import type { FastWrite } from './user-fast-writes';

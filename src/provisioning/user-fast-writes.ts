@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { Db } from '../store/db';
-import type { ScimResult, ScimWriteJob } from '../queue/job-payloads';
+import type { ScimWriteJob } from '../queue/job-payloads';
+import type { ScimResult } from '../scim/write-outcome';
 import type { CommittedEvent, EventType } from '../events/event-types';
 import { ScimError, scimErrorBody } from '../scim/scim-error';
 import { parseUserInput, userColumns, type ScimDoc } from '../scim/user-document';
@@ -9,7 +10,7 @@ import { parsePatchRequest } from '../scim/patch/parse-patch';
 import { applyUserPatch } from '../scim/patch/apply-patch';
 import { renderUser, etagFor } from '../scim/render-resource';
 import { createUserWithOperation, readUser, recordOperation, updateUserWithOperation, type CreateUserArgs, type UserWriteColumns } from '../store/user-writes';
-import { isUuid } from '../store/organization-store';
+import { isUuid } from '../shared/uuid';
 import { checkIfMatch, notFound } from './write-context';
 import { operationFields } from './operation-fields';
 import { unwrap } from './unwrap';

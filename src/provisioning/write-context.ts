@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { NewEvent } from '../events/event-types';
-import type { ScimResult } from '../queue/job-payloads';
+import type { ScimResult } from '../scim/write-outcome';
 import { ScimError } from '../scim/scim-error';
 import { etagFor } from '../scim/render-resource';
 

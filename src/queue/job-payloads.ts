@@ -1,3 +1,4 @@
+import type { ScimResult } from '../scim/write-outcome';
 /** The typed map of job payloads: one entry per job name (`resource.action`). */
 
 export type ScimMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -23,13 +24,6 @@ export interface ScimWriteJob {
   summary: string;
 }
 
-/** What the receiver sends back: the worker's SCIM status and body. */
-export interface ScimResult {
-  status: number;
-  body?: unknown;
-  location?: string;
-  etag?: string;
-}
 
 export interface ScimReply {
   operationId: string;

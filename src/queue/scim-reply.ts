@@ -1,4 +1,5 @@
-import type { ScimReply, ScimResult } from './job-payloads';
+import type { ScimReply } from './job-payloads';
+import type { ScimResult } from '../scim/write-outcome';
 
 /**
  * Reply wire format: `<operationId>\n<json result>`. Every web process hears every

@@ -1,11 +1,10 @@
+import type { Provider } from '../shared/providers';
 import type { Db } from './db';
 import { hashesEqual, hashToken, issueToken } from '../shared/directory-token';
-import { isUuid } from './organization-store';
+import { isUuid } from '../shared/uuid';
 import { appendEvents } from './event-store';
 import { announceAuthChange } from './auth-changes';
 
-export const PROVIDERS = ['okta', 'entra', 'onelogin', 'jumpcloud', 'generic'] as const;
-export type Provider = (typeof PROVIDERS)[number];
 export type DirectoryStatus = 'active' | 'disabled';
 
 export interface Directory {

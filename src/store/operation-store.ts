@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from './db';
-import type { ScimResult } from '../queue/job-payloads';
+import type { ScimResult } from '../scim/write-outcome';
 
 export interface OperationRecord {
   id: string;

@@ -1,3 +1,4 @@
+import { isUuid } from '../shared/uuid';
 import type { Db } from './db';
 import { announceAuthChange } from './auth-changes';
 
@@ -17,8 +18,6 @@ interface OrganizationRow {
   updated_at: Date;
 }
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (v: string): boolean => UUID_RE.test(v);
 
 function toOrganization(r: OrganizationRow): Organization {
   return { id: r.id, name: r.name, directorySyncEnabled: r.directory_sync_enabled, createdAt: r.created_at, updatedAt: r.updated_at };

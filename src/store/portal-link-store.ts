@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from './db';
-import { isUuid } from './organization-store';
+import { isUuid } from '../shared/uuid';
 
 export interface PortalLinkRecord {
   id: string;

@@ -1,5 +1,5 @@
 import type { Db } from './db';
-import { isUuid } from './organization-store';
+import { isUuid } from '../shared/uuid';
 
 export type SinkKind = 'app_model' | 'webhook';
 

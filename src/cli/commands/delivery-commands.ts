@@ -9,7 +9,7 @@ import { listAppUsers } from '../../app-model/app-model-store';
 import { recomputeRoles } from '../../app-model/app-model-roles';
 import { addWebhookSink, replayDeadLetters, DeliveryAdminError } from '../../delivery/delivery-admin';
 import { runReconcile } from '../../app-model/run-reconcile';
-import { presentSink } from '../../http/admin/delivery-routes';
+import { presentSink } from '../../delivery/sink-view';
 
 /** app-users, sinks, role mappings, dead letters and replay, drift reconciliation. */
 export function registerDeliveryCommands(program: Command, run: Run): void {

@@ -1,21 +1,10 @@
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
-import type { Logger } from 'pino';
-import type { Config } from '../../config/config';
-import type { Db } from '../../store/db';
 import { adminAuth } from './admin-auth';
 import { jsonErrorHandler } from './json-error-handler';
 import { storableInput } from './storable-input';
 import { ADMIN_ROUTE_REGISTRARS } from './admin-routes';
-
-export interface AdminApiDeps {
-  config: Config;
-  db: Db;
-  log: Logger;
-}
-
-/** Something that adds routes to the admin API (one per area: organizations, delivery, …). */
-export type AdminRouteRegistrar = (router: Router, deps: AdminApiDeps) => void;
+import type { AdminApiDeps } from './admin-deps';
 
 /** The app-owner API under /api/v1: JSON in and out, Bearer ADMIN_API_KEY. */
 export function createAdminApiRouter(deps: AdminApiDeps): Router {

@@ -1,14 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { secretMatches } from '../../shared/secret-match';
 import type { Middleware } from 'koa';
 import { ApiError } from './api-error';
 
-const digest = (v: string): Buffer => createHash('sha256').update(v, 'utf8').digest();
-
-/** Constant-time check of a presented secret against the configured one (digests have equal length). */
-export function secretMatches(presented: string, expected: string | undefined): boolean {
-  if (!expected) return false;
-  return timingSafeEqual(digest(presented), digest(expected));
-}
 
 /** `Authorization: Bearer <ADMIN_API_KEY>` for the app-owner API. */
 export function adminAuth(adminApiKey: string | undefined): Middleware {

@@ -1,4 +1,4 @@
-import type { AdminRouteRegistrar } from './admin-api-router';
+import type { AdminRouteRegistrar } from './admin-deps';
 import { registerOrganizationRoutes } from './organization-routes';
 import { registerDeliveryRoutes } from './delivery-routes';
 import { registerOpenApiRoute } from './openapi-route';

@@ -1,10 +1,12 @@
+import { presentSink } from '../../delivery/sink-view';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import type { AdminRouteRegistrar } from './admin-api-router';
+import type { AdminRouteRegistrar } from './admin-deps';
 import { ApiError, badRequest, notFound } from './api-error';
-import { OrganizationStore, isUuid, type Organization } from '../../store/organization-store';
+import { OrganizationStore, type Organization } from '../../store/organization-store';
+import { isUuid } from '../../shared/uuid';
 import { DirectoryStore } from '../../store/directory-store';
-import { SinkStore, type Sink } from '../../store/sink-store';
+import { SinkStore } from '../../store/sink-store';
 import { DeliveryStore } from '../../store/delivery-store';
 import { RoleMappingStore } from '../../app-model/role-mapping-store';
 import { ReconcileReportStore } from '../../app-model/reconcile-report-store';
@@ -29,7 +31,6 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   return result.data;
 }
 
-export const presentSink = (s: Sink) => ({ id: s.id, kind: s.kind, name: s.name, url: s.url, timeoutMs: s.timeoutMs, enabled: s.enabled, deliverFrom: s.deliverFrom.toISOString(), createdAt: s.createdAt.toISOString() });
 
 export const presentEvent = (e: StoredEvent) => ({
   id: e.id,

@@ -1,14 +1,15 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import type { AdminRouteRegistrar } from './admin-api-router';
+import type { AdminRouteRegistrar } from './admin-deps';
 import { ApiError, badRequest, notFound } from './api-error';
-import { OrganizationStore, isUuid, type Organization } from '../../store/organization-store';
+import { OrganizationStore, type Organization } from '../../store/organization-store';
+import { isUuid } from '../../shared/uuid';
 import { DirectoryStore } from '../../store/directory-store';
 import { PortalReadStore } from '../../store/portal-read-store';
 import { isUniqueViolation } from '../../store/pg-errors';
 import { issuePortalLink } from '../../portal-access/portal-link';
-import { scimBaseUrl } from '../scim/scim-read-routes';
+import { scimBaseUrl } from '../../shared/scim-base-url';
 
 const Name = z.string().trim().min(1).max(200);
 const CreateOrganization = z.object({ name: Name, directorySyncEnabled: z.boolean().optional() }).strict();

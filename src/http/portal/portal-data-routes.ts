@@ -3,12 +3,14 @@ import type { Context } from 'koa';
 import { DirectoryStore } from '../../store/directory-store';
 import { PortalReadStore, type UserStatusFilter } from '../../store/portal-read-store';
 import { activityPage, groupPage, groupsPage, usersPage } from './pages/data-pages';
-import type { PortalDeps } from './portal-router';
+import type { PortalDeps } from './portal-deps';
 import { PortalError, requirePortalSession } from './portal-session';
-import { frameOf, ownedDirectory, sendHtml } from './portal-directory-routes';
+import { ownedDirectory } from './portal-page';
+import { sendHtml } from './portal-page';
+import { frameOf } from './portal-page';
 import { isUnstorableText } from '../../scim/storable-text';
 import { isSeqCursor, isActivityCursor } from '../../store/portal-cursors';
-import { isUuid } from '../../store/organization-store';
+import { isUuid } from '../../shared/uuid';
 
 const BAD_QUERY = new PortalError(400, 'This address is not valid', 'A search term or page link in the address could not be read. Go back and try again.');
 

@@ -1,44 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
-import { DirectoryStore, type Directory } from '../../store/directory-store';
+import { DirectoryStore } from '../../store/directory-store';
 import { PortalReadStore } from '../../store/portal-read-store';
 import { PortalSessionStore } from '../../store/portal-session-store';
 import { providerGuide } from './provider-guides';
-import { directorySyncDisabledPage, directorySyncPage, type PortalFrame } from './pages/directory-sync-page';
+import { directorySyncDisabledPage, directorySyncPage } from './pages/directory-sync-page';
 import { credentialsPage, providerSetupPage } from './pages/setup-page';
 import { directoryPage } from './pages/directory-page';
-import { scimBaseUrl } from '../scim/scim-read-routes';
-import type { PortalDeps } from './portal-router';
+import { scimBaseUrl } from '../../shared/scim-base-url';
+import type { PortalDeps } from './portal-deps';
+import { NOT_ENABLED, frameOf, newNonce, ownedDirectory, sendHtml } from './portal-page';
 import { PortalError, formField, portalState, requireCsrf, requirePortalSession } from './portal-session';
-
-export const newNonce = (): string => randomBytes(18).toString('base64url');
-
-export function frameOf(ctx: Context): PortalFrame {
-  const { organization, session } = portalState(ctx);
-  return { organizationName: organization.name, csrfToken: session.csrfToken };
-}
-
-function sendHtml(ctx: Context, body: string): void {
-  // Pages can hold tokens or directory data: never cached, never kept in the back/forward cache.
-  ctx.set('Cache-Control', 'no-store');
-  ctx.type = 'html';
-  ctx.body = body;
-}
-
-export { sendHtml };
-
-const NOT_ENABLED = new PortalError(403, 'Directory Sync is not enabled', 'The app owner must enable Directory Sync for your organization before directories can be viewed or changed.');
-const NOT_FOUND = new PortalError(404, 'Directory not found', 'This directory does not exist or belongs to another organization.');
-
-/** The directory in the path, if it belongs to the session's organization (another organization's gets the same 404 as a missing one). */
-export async function ownedDirectory(ctx: Context, directories: DirectoryStore): Promise<Directory> {
-  const { organization } = portalState(ctx);
-  if (!organization.directorySyncEnabled) throw NOT_ENABLED;
-  const directory = await directories.find(String(ctx.params['directoryId'] ?? ''));
-  if (!directory || directory.organizationId !== organization.id) throw NOT_FOUND;
-  return directory;
-}
 
 const noticeParam = (ctx: Context): string | undefined => (typeof ctx.query['notice'] === 'string' ? ctx.query['notice'] : undefined);
 

@@ -6,7 +6,7 @@ import { PortalSessionStore } from '../../store/portal-session-store';
 import { verifyLinkToken, type PortalLinkClaims } from '../../portal-access/portal-link';
 import { portalSecret } from '../../portal-access/portal-secret';
 import { enterPage, messagePage } from './pages/message-pages';
-import type { PortalDeps } from './portal-router';
+import type { PortalDeps } from './portal-deps';
 import { PORTAL_COOKIE, PortalError, clearSessionCookie, formField, sameOrigin, setSessionCookie, tokensEqual } from './portal-session';
 
 const REFUSALS: Record<LinkRefusal | 'invalid', PortalError> = {

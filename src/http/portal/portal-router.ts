@@ -1,25 +1,16 @@
-import type { ThrottleStats } from '../../ops/throttle-stats';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import type { Middleware } from 'koa';
-import type { Logger } from 'pino';
-import type { Config } from '../../config/config';
-import type { Db } from '../../store/db';
 import { messagePage } from './pages/message-pages';
 import { PortalError } from './portal-session';
+import type { Logger } from 'pino';
+import type { PortalDeps } from './portal-deps';
 import { registerPortalEnterRoutes } from './portal-enter-routes';
 import { registerPortalDirectoryRoutes } from './portal-directory-routes';
 import { registerPortalDataRoutes } from './portal-data-routes';
 
-export interface PortalDeps {
-  config: Config;
-  db: Db;
-  log: Logger;
-  /** Rate-limit counters of a directory (Redis); absent when the app runs without ops. */
-  throttleStats?: (directoryId: string) => Promise<ThrottleStats>;
-}
 
 const ASSETS_DIR = path.resolve(__dirname, 'assets');
 const ASSETS: Record<string, { type: string; body: Buffer }> = {

@@ -1,4 +1,4 @@
-import type { Provider } from '../../store/directory-store';
+import type { Provider } from '../../shared/providers';
 import { html, type SafeHtml } from './html';
 
 export interface ProviderGuide {

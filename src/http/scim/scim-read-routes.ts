@@ -1,3 +1,4 @@
+import { scimBaseUrl } from '../../shared/scim-base-url';
 import { randomUUID } from 'node:crypto';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
@@ -10,7 +11,7 @@ import { compileGroupFilter, compileUserFilter } from '../../store/scim-filter-s
 import { renderGroup, renderUser, etagFor, type RenderOptions } from '../../scim/render-resource';
 import { userStore, toStoredUser } from '../../store/user-store';
 import { readUser } from '../../store/user-writes';
-import { isUuid } from '../../store/organization-store';
+import { isUuid } from '../../shared/uuid';
 import { groupStore, toStoredGroup } from '../../store/group-store';
 import { parseListQuery, type ListQuery } from './list-query';
 import { SCIM_CONTENT_TYPE, sendScimResult } from '../shared/scim-response';
@@ -22,7 +23,6 @@ export interface ScimReadDeps {
   config: Pick<Config, 'publicUrl' | 'scim'>;
 }
 
-export const scimBaseUrl = (publicUrl: string, directoryId: string): string => `${publicUrl}/scim/v2/${directoryId}`;
 
 const principalOf = (ctx: Context): DirectoryPrincipal => ctx.state.principal as DirectoryPrincipal;
 

@@ -1,6 +1,5 @@
 import type { Middleware } from 'koa';
 import { ERROR_SCHEMA } from '../../scim/scim-error';
-import { messagePage } from '../portal/pages/message-pages';
 
 /**
  * The fixed prefixes of the guarded areas, exactly as the routers and the ops
@@ -50,7 +49,8 @@ export function nonCanonicalReason(path: string): string | undefined {
  * `.`/`..` segments, encoded unreserved characters, encoded separators) is a 404.
  * Everything after this sees exactly the path the routers match.
  */
-export function canonicalPath(): Middleware {
+/** `portalNotFoundPage` renders the portal's own 404 page (the portal surface owns its HTML). */
+export function canonicalPath(portalNotFoundPage: () => string): Middleware {
   return async (ctx, next) => {
     const reason = nonCanonicalReason(ctx.path);
     if (reason === undefined) return next();
@@ -59,7 +59,7 @@ export function canonicalPath(): Middleware {
     const lower = ctx.path.toLowerCase();
     if (lower.startsWith('/portal')) {
       ctx.type = 'html';
-      ctx.body = messagePage('Page not found', 'There is nothing at this address in the Admin Portal.');
+      ctx.body = portalNotFoundPage();
       return;
     }
     if (lower.startsWith('/scim')) {

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import { ScimError, scimErrorBody } from '../../scim/scim-error';
-import type { ScimResult } from '../../queue/job-payloads';
+import type { ScimResult } from '../../scim/write-outcome';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 
