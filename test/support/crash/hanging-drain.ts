@@ -2,7 +2,7 @@
  * A process whose drain never finishes (test/ops/crash-handlers.test.ts): after an
  * uncaught exception it must still exit 1 once the crash budget (CRASH_BUDGET_MS) is spent.
  */
-import { installCrashHandlers } from '../../../src/main/crash-handlers';
+import { installCrashHandlers } from '../../../src/ops/crash-handlers';
 import { installShutdown } from '../../../src/ops/shutdown';
 import { createLogger } from '../../../src/log/logger';
 
