@@ -4,7 +4,7 @@ import type { Config } from '../config/config';
 import type { Db } from '../store/db';
 import { createRedis } from '../queue/redis-connection';
 import { deliveryStats } from '../delivery/delivery-stats';
-import { storageStats } from '../store/storage-stats';
+import { StorageStatsStore } from '../store/storage-stats-store';
 import { createProcessMetrics, type ProcessMetrics } from '../ops/process-metrics';
 import { QueueMetrics } from '../ops/queue-metrics';
 import { RateLimiter } from '../ops/rate-limiter';
@@ -34,7 +34,7 @@ export function createWebOps(config: Config, db: Db, log: Logger, principals?: P
   redis.on('error', () => undefined); // reported by readiness and by the enqueue path
   const queues = createOpsQueues(redis, config.queuePrefix);
   const metrics = createProcessMetrics();
-  const queueMetrics = new QueueMetrics({ queues, db, log, deliveryStats, storageStats });
+  const queueMetrics = new QueueMetrics({ queues, db, log, deliveryStats, storageStats: (d) => new StorageStatsStore(d).storageStats() });
   const middleware: Middleware[] = [
     requireHttps(config.env === 'production'),
     hsts(config.ops.hstsMaxAgeSeconds),

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config';
-import { createDb, migrationsCurrent, type Db } from '../store/db';
+import { createDb, migrationsCurrent, notify, pingDatabase, type Db } from '../store/db';
 import { DirectoryStore } from '../store/directory-store';
 import { OperationStore } from '../store/operation-store';
 import { createRedis } from '../queue/redis-connection';
@@ -44,7 +44,7 @@ export async function startWeb(config: Config, log: Logger, port = config.port):
 
   // What used to be read from PostgreSQL on every request, cached in-process and kept
   // right by trigger notifications (store/change-listener.ts): principals and replay markers.
-  const listener = new ChangeListener(config, log.child({ part: 'change-listener' }), (channel, payload) => db.raw('SELECT pg_notify(?, ?)', [channel, payload]));
+  const listener = new ChangeListener(config, log.child({ part: 'change-listener' }), (channel, payload) => notify(db, channel, payload));
   const principals = new PrincipalCache((id) => directories.loadAuthEntry(id), { ttlMs: config.scim.authCacheTtlMs, live: () => listener.live });
   const markers = new ReplayMarkerIndex({
     loadAll: () => operations.liveMarkerKeys(),
@@ -72,7 +72,7 @@ export async function startWeb(config: Config, log: Logger, port = config.port):
 
   const readiness = async () => {
     const [pgOk, redisOk, migrated] = await Promise.all([
-      db.raw('select 1').then(() => true, () => false),
+      pingDatabase(db).then(() => true, () => false),
       producer.ping().then(() => true, () => false),
       migrationsCurrent(db).catch(() => false),
     ]);

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Config } from '../config/config';
 import { redisOptions } from '../queue/redis-connection';
-import type { Db } from '../store/db';
+import { pingDatabase, type Db } from '../store/db';
 import type { Logger } from 'pino';
 
 /** Friendly boot failures: say which service is down and how to start it locally. */
@@ -9,7 +9,7 @@ export class DependencyError extends Error {}
 
 export async function checkPostgres(db: Db, databaseUrl: string): Promise<void> {
   try {
-    await db.raw('select 1');
+    await pingDatabase(db);
   } catch (error) {
     const where = safeUrl(databaseUrl);
     throw new DependencyError(

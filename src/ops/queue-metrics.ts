@@ -2,7 +2,7 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import type { Queue, Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db';
-import type { TableStorage } from '../store/storage-stats';
+import type { TableStorage } from '../store/storage-stats-store';
 
 /** What src/delivery/delivery-stats.ts answers (issue 4). */
 export interface DeliveryStatsSnapshot {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/config';
 import type { Db } from '../store/db';
-import { loadDevelopmentPortalSecret } from '../store/portal-secret-store';
+import { PortalSecretStore } from '../store/portal-secret-store';
 
 const cache = new WeakMap<Db, Promise<string>>();
 
@@ -14,7 +14,7 @@ export function portalSecret(config: Config, db: Db, log?: Logger): Promise<stri
   if (config.portal.secret) return Promise.resolve(config.portal.secret);
   let secret = cache.get(db);
   if (!secret) {
-    secret = loadDevelopmentPortalSecret(db);
+    secret = new PortalSecretStore(db).loadDevelopmentPortalSecret();
     cache.set(db, secret);
     secret.then(
       () => log?.warn('PORTAL_SECRET is not set: Admin Portal links are signed with a development key stored in the database (set PORTAL_SECRET in production)'),

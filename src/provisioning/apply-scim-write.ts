@@ -4,7 +4,7 @@ import type { ScimResult } from '../scim/write-outcome';
 import type { CommittedEvent } from '../events/event-types';
 import { ScimError, scimErrorBody } from '../scim/scim-error';
 import { OperationStore } from '../store/operation-store';
-import { appendEvents } from '../store/event-store';
+import { EventStore } from '../store/event-store';
 import type { WriteContext, WriteOutcome } from './write-context';
 import { createUser, deleteUser, patchUser, replaceUser } from './user-commands';
 import { createGroup, deleteGroup, patchGroup, replaceGroup } from './group-commands';
@@ -80,7 +80,7 @@ export async function applyScimWrite(db: Db, job: ScimWriteJob, attempt: number,
       const ctx: WriteContext = { trx, directoryId: job.directoryId, organizationId: job.organizationId, operationId: job.operationId, baseUrl: job.baseUrl };
       const outcome = await route(ctx, job);
       await operations.record(trx, record(outcome.result, outcome.resourceId));
-      const events = await appendEvents(trx, { organizationId: job.organizationId, directoryId: job.directoryId, operationId: job.operationId }, outcome.events);
+      const events = await new EventStore(trx).appendEvents({ organizationId: job.organizationId, directoryId: job.directoryId, operationId: job.operationId }, outcome.events);
       return { result: outcome.result, events, replayed: false };
     });
   } catch (error) {

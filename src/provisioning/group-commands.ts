@@ -5,8 +5,8 @@ import { parseGroupInput } from '../scim/group-document';
 import { parsePatchRequest } from '../scim/patch/parse-patch';
 import { applyGroupPatch, type MemberChange } from '../scim/patch/apply-patch';
 import { renderGroup, etagFor } from '../scim/render-resource';
-import { groupStore, toStoredGroup, type GroupRow } from '../store/group-store';
-import { userStore, type UserRow } from '../store/user-store';
+import { GroupStore, toStoredGroup, type GroupRow } from '../store/group-store';
+import { UserStore, type UserRow } from '../store/user-store';
 import type { NewEvent } from '../events/event-types';
 import { checkIfMatch, notFound, type WriteContext, type WriteOutcome } from './write-context';
 import { unwrap } from './unwrap';
@@ -33,8 +33,8 @@ function groupEvent(ctx: WriteContext, type: NewEvent['type'], row: GroupRow): N
 export async function createGroup(ctx: WriteContext, body: unknown): Promise<WriteOutcome> {
   const { doc, memberIds } = unwrap(parseGroupInput(body));
   await requireUsers(ctx, memberIds);
-  const row = await groupStore.insert(ctx.trx, ctx.directoryId, doc);
-  const added = await groupStore.addMembers(ctx.trx, ctx.directoryId, row.id, memberIds);
+  const row = await new GroupStore(ctx.trx).insert(ctx.directoryId, doc);
+  const added = await new GroupStore(ctx.trx).addMembers(ctx.directoryId, row.id, memberIds);
   const events = [groupEvent(ctx, 'group.created', row), ...(await memberEvents(ctx, 'group.user_added', row, added))];
   return respondWithGroup(ctx, 201, row, events);
 }
@@ -63,13 +63,13 @@ export async function patchGroup(ctx: WriteContext, id: string, body: unknown, i
 export async function deleteGroup(ctx: WriteContext, id: string, ifMatch?: string): Promise<WriteOutcome> {
   const current = await lockGroup(ctx, id);
   checkIfMatch(ifMatch, current.version);
-  await groupStore.delete(ctx.trx, current.id);
+  await new GroupStore(ctx.trx).delete(current.id);
   const events = [groupEvent(ctx, 'group.deleted', { ...current, version: current.version + 1 })];
   return { result: { status: 204 }, resourceId: current.id, events };
 }
 
 async function lockGroup(ctx: WriteContext, id: string): Promise<GroupRow> {
-  const row = await groupStore.findForUpdate(ctx.trx, ctx.directoryId, id);
+  const row = await new GroupStore(ctx.trx).findForUpdate(ctx.directoryId, id);
   if (!row) throw notFound('Group', id);
   return row;
 }
@@ -78,7 +78,7 @@ async function lockGroup(ctx: WriteContext, id: string): Promise<GroupRow> {
 async function requireUsers(ctx: WriteContext, ids: string[]): Promise<void> {
   if (!ids.length) return;
   const unique = [...new Set(ids)];
-  const found = await userStore.existingIds(ctx.trx, ctx.directoryId, unique);
+  const found = await new UserStore(ctx.trx).existingIds(ctx.directoryId, unique);
   const missing = unique.filter((id) => !found.has(id));
   if (missing.length) {
     const shown = missing.slice(0, 5).map((m) => JSON.stringify(m.slice(0, 64))).join(', ');
@@ -97,19 +97,19 @@ async function applyGroupChanges(ctx: WriteContext, current: GroupRow, doc: Scim
     }
   };
   for (const change of mergeRuns(changes)) {
-    if (change.kind === 'add') note('add', await groupStore.addMembers(ctx.trx, ctx.directoryId, current.id, change.ids));
-    else if (change.kind === 'remove') note('remove', await groupStore.removeMembers(ctx.trx, current.id, change.ids));
-    else if (change.kind === 'removeAll') note('remove', await groupStore.removeMembers(ctx.trx, current.id, 'all'));
+    if (change.kind === 'add') note('add', await new GroupStore(ctx.trx).addMembers(ctx.directoryId, current.id, change.ids));
+    else if (change.kind === 'remove') note('remove', await new GroupStore(ctx.trx).removeMembers(current.id, change.ids));
+    else if (change.kind === 'removeAll') note('remove', await new GroupStore(ctx.trx).removeMembers(current.id, 'all'));
     else {
       const keep = new Set(change.ids);
-      const existing = await groupStore.memberIds(ctx.trx, current.id);
-      note('remove', await groupStore.removeMembers(ctx.trx, current.id, existing.filter((id) => !keep.has(id))));
-      note('add', await groupStore.addMembers(ctx.trx, ctx.directoryId, current.id, [...keep]));
+      const existing = await new GroupStore(ctx.trx).memberIds(current.id);
+      note('remove', await new GroupStore(ctx.trx).removeMembers(current.id, existing.filter((id) => !keep.has(id))));
+      note('add', await new GroupStore(ctx.trx).addMembers(ctx.directoryId, current.id, [...keep]));
     }
   }
   const docChanged = !isDeepStrictEqual(current.doc, doc);
   if (!docChanged && !added.size && !removed.size) return respondWithGroup(ctx, status, current, []);
-  const row = await groupStore.touch(ctx.trx, current.id, docChanged ? doc : undefined);
+  const row = await new GroupStore(ctx.trx).touch(current.id, docChanged ? doc : undefined);
   const events = [
     ...(docChanged ? [groupEvent(ctx, 'group.updated', row)] : []),
     ...(await memberEvents(ctx, 'group.user_removed', row, [...removed])),
@@ -137,7 +137,7 @@ function mergeRuns(changes: MemberChange[]): MemberChange[] {
 
 async function memberEvents(ctx: WriteContext, type: 'group.user_added' | 'group.user_removed', group: GroupRow, userIds: string[]): Promise<NewEvent[]> {
   if (!userIds.length) return [];
-  const users: Pick<UserRow, 'id' | 'user_name' | 'active'>[] = await ctx.trx('users').whereIn('id', userIds).select('id', 'user_name', 'active');
+  const users = await new UserStore(ctx.trx).summaries(userIds);
   return users.map((u) => membershipEvent(type, group, u));
 }
 
@@ -145,7 +145,7 @@ async function memberEvents(ctx: WriteContext, type: 'group.user_added' | 'group
 async function respondWithGroup(ctx: WriteContext, status: number, row: GroupRow, events: NewEvent[]): Promise<WriteOutcome> {
   const etag = etagFor(row.version);
   if (status === 204) return { result: { status, etag }, resourceId: row.id, events };
-  const members = (await groupStore.members(ctx.trx, [row.id])).get(row.id) ?? [];
+  const members = (await new GroupStore(ctx.trx).members([row.id])).get(row.id) ?? [];
   const body = renderGroup(toStoredGroup(row), members, { baseUrl: ctx.baseUrl });
   return { result: { status, body, etag, location: `${ctx.baseUrl}/Groups/${row.id}` }, resourceId: row.id, events };
 }

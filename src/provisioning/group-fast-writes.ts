@@ -8,7 +8,7 @@ import { applyGroupPatch } from '../scim/patch/apply-patch';
 import { groupColumns } from '../scim/group-document';
 import { renderGroup, etagFor } from '../scim/render-resource';
 import { toStoredGroup } from '../store/group-store';
-import { patchGroupMembers, readGroupAndUsers } from '../store/group-writes';
+import { GroupWriteStore } from '../store/group-write-store';
 import { isUuid } from '../shared/uuid';
 import { checkIfMatch, notFound } from './write-context';
 import { unwrap } from './unwrap';
@@ -36,7 +36,7 @@ export async function patchGroupFast(db: Db, job: ScimWriteJob, attempt: number,
     if (!dry.ok) return undefined;
     const shape = memberShape(dry.value.memberChanges);
     if (!shape) return undefined;
-    const read = await readGroupAndUsers(db, job.directoryId, id, shape.add);
+    const read = await new GroupWriteStore(db).readGroupAndUsers(job.directoryId, id, shape.add);
     if (!read) throw notFound('Group', id);
     const { group, knownUserIds } = read;
     checkIfMatch(job.ifMatch, group.version);
@@ -55,7 +55,7 @@ export async function patchGroupFast(db: Db, job: ScimWriteJob, attempt: number,
     const resource = docChanged ? renderGroup(toStoredGroup({ ...group, doc: patched.doc, version, updated_at: now }), undefined, { baseUrl: job.baseUrl }) : undefined;
     const changed: ScimResult = { status: 204, etag: etagFor(version) };
     const unchanged: ScimResult = { status: 204, etag: etagFor(group.version) };
-    const outcome = await patchGroupMembers(db, {
+    const outcome = await new GroupWriteStore(db).patchGroupMembers({
       groupId: id,
       fromVersion: group.version,
       add: [...new Set(again.add)],

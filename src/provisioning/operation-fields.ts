@@ -1,5 +1,5 @@
 import type { ScimWriteJob } from '../queue/job-payloads';
-import type { OperationFields } from '../store/user-writes';
+import type { OperationFields } from '../store/user-write-store';
 
 /** The operation record's fields of a job (its result and status are added by the statement that applies it). */
 export function operationFields(job: ScimWriteJob, attempt: number, started: number): OperationFields {

@@ -4,8 +4,8 @@ import { parseUserInput, type ScimDoc } from '../scim/user-document';
 import { parsePatchRequest } from '../scim/patch/parse-patch';
 import { applyUserPatch } from '../scim/patch/apply-patch';
 import { renderUser, etagFor } from '../scim/render-resource';
-import { userStore, toStoredUser, type UserRow } from '../store/user-store';
-import { groupStore } from '../store/group-store';
+import { UserStore, toStoredUser, type UserRow } from '../store/user-store';
+import { GroupStore } from '../store/group-store';
 import type { NewEvent } from '../events/event-types';
 import { checkIfMatch, notFound, type WriteContext, type WriteOutcome } from './write-context';
 import { membershipEvent } from './group-commands';
@@ -26,7 +26,7 @@ function ok(ctx: WriteContext, status: number, row: UserRow, events: NewEvent[])
 /** POST /Users. A taken userName (case-insensitive) is 409 uniqueness, also under concurrent creates. */
 export async function createUser(ctx: WriteContext, body: unknown): Promise<WriteOutcome> {
   const { doc } = unwrap(parseUserInput(body));
-  const row = await userStore.insert(ctx.trx, ctx.directoryId, doc);
+  const row = await new UserStore(ctx.trx).insert(ctx.directoryId, doc);
   if (!row) throw new ScimError(409, 'A user with this userName already exists in this directory', 'uniqueness');
   return ok(ctx, 201, row, [userEvent('user.created', render(ctx, row), row)]);
 }
@@ -54,18 +54,18 @@ export async function deleteUser(ctx: WriteContext, id: string, ifMatch?: string
   const current = await lockUser(ctx, id);
   checkIfMatch(ifMatch, current.version);
   const events: NewEvent[] = [];
-  for (const group of await groupStore.groupsOfUser(ctx.trx, current.id)) {
-    await groupStore.removeMembers(ctx.trx, group.id, [current.id]);
-    const touched = await groupStore.touch(ctx.trx, group.id);
+  for (const group of await new GroupStore(ctx.trx).groupsOfUser(current.id)) {
+    await new GroupStore(ctx.trx).removeMembers(group.id, [current.id]);
+    const touched = await new GroupStore(ctx.trx).touch(group.id);
     events.push(membershipEvent('group.user_removed', touched, current));
   }
-  await userStore.delete(ctx.trx, current.id);
+  await new UserStore(ctx.trx).delete(current.id);
   events.push(userEvent('user.deleted', render(ctx, current), { ...current, version: current.version + 1 }));
   return { result: { status: 204 }, resourceId: current.id, events };
 }
 
 async function lockUser(ctx: WriteContext, id: string): Promise<UserRow> {
-  const row = await userStore.findForUpdate(ctx.trx, ctx.directoryId, id);
+  const row = await new UserStore(ctx.trx).findForUpdate(ctx.directoryId, id);
   if (!row) throw notFound('User', id);
   return row;
 }
@@ -74,11 +74,11 @@ async function saveUser(ctx: WriteContext, current: UserRow, doc: ScimDoc): Prom
   if (isDeepStrictEqual(current.doc, doc)) return ok(ctx, 200, current, []);
   const newName = doc['userName'];
   if (typeof newName === 'string' && newName.toLowerCase() !== current.user_name.toLowerCase()) {
-    if (await userStore.userNameTaken(ctx.trx, ctx.directoryId, newName, current.id)) {
+    if (await new UserStore(ctx.trx).userNameTaken(ctx.directoryId, newName, current.id)) {
       throw new ScimError(409, 'A user with this userName already exists in this directory', 'uniqueness');
     }
   }
-  const row = await userStore.update(ctx.trx, current.id, doc);
+  const row = await new UserStore(ctx.trx).update(current.id, doc);
   const type = current.active === row.active ? 'user.updated' : row.active ? 'user.reactivated' : 'user.deactivated';
   return ok(ctx, 200, row, [userEvent(type, render(ctx, row), row)]);
 }

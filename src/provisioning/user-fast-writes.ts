@@ -9,7 +9,7 @@ import { parseUserInput, userColumns, type ScimDoc } from '../scim/user-document
 import { parsePatchRequest } from '../scim/patch/parse-patch';
 import { applyUserPatch } from '../scim/patch/apply-patch';
 import { renderUser, etagFor } from '../scim/render-resource';
-import { createUserWithOperation, readUser, recordOperation, updateUserWithOperation, type CreateUserArgs, type UserWriteColumns } from '../store/user-writes';
+import { type CreateUserArgs, type UserWriteColumns, UserWriteStore } from '../store/user-write-store';
 import { isUuid } from '../shared/uuid';
 import { checkIfMatch, notFound } from './write-context';
 import { operationFields } from './operation-fields';
@@ -46,7 +46,7 @@ function committed(job: ScimWriteJob): CommittedEvent[] {
  * can be rendered before the statement runs; a taken userName (case-insensitive, also
  * under concurrent creates: the unique index decides) records and returns the 409.
  */
-export async function createUserFast(db: Db, job: ScimWriteJob, attempt: number, started: number, commit: CreateUserCommit = (a) => createUserWithOperation(db, a)): Promise<FastWrite> {
+export async function createUserFast(db: Db, job: ScimWriteJob, attempt: number, started: number, commit: CreateUserCommit = (a) => new UserWriteStore(db).createUserWithOperation(a)): Promise<FastWrite> {
   const { doc } = unwrap(parseUserInput(job.body));
   const id = randomUUID();
   const now = new Date();
@@ -71,7 +71,7 @@ export async function updateUserFast(db: Db, job: ScimWriteJob, attempt: number,
   const ops = job.method === 'PATCH' ? unwrap(parsePatchRequest(job.body, 'User')) : undefined;
   const op = operationFields(job, attempt, started);
   for (let i = 0; i < CAS_ATTEMPTS; i++) {
-    const current = await readUser(db, job.directoryId, id);
+    const current = await new UserWriteStore(db).readUser(job.directoryId, id);
     if (!current) throw notFound('User', id);
     checkIfMatch(job.ifMatch, current.version);
     let next: ScimDoc;
@@ -84,7 +84,7 @@ export async function updateUserFast(db: Db, job: ScimWriteJob, attempt: number,
       // Nothing changes: record the answer (200 with the current state), no event.
       const body = renderUser({ id, doc: current.doc, version: current.version, createdAt: current.created_at, updatedAt: current.updated_at }, { baseUrl: job.baseUrl });
       const result: ScimResult = { status: 200, body, location: `${job.baseUrl}/Users/${id}`, etag: etagFor(current.version) };
-      await recordOperation(db, { ...op, resourceType: 'User', resourceId: id }, result);
+      await new UserWriteStore(db).recordOperation({ ...op, resourceType: 'User', resourceId: id }, result);
       return { result, events: [] };
     }
     const version = current.version + 1;
@@ -93,7 +93,7 @@ export async function updateUserFast(db: Db, job: ScimWriteJob, attempt: number,
     const result: ScimResult = { status: 200, body, location: `${job.baseUrl}/Users/${id}`, etag: etagFor(version) };
     const columns = columnsOf(next);
     const type: EventType = current.active === columns.active ? 'user.updated' : columns.active ? 'user.reactivated' : 'user.deactivated';
-    if (await updateUserWithOperation(db, { id, fromVersion: current.version, columns, now, op, eventType: type, result })) return { result, events: committed(job) };
+    if (await new UserWriteStore(db).updateUserWithOperation({ id, fromVersion: current.version, columns, now, op, eventType: type, result })) return { result, events: committed(job) };
   }
   return undefined;
 }

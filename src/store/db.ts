@@ -9,6 +9,9 @@ pg.types.setTypeParser(20, (v: string) => Number.parseInt(v, 10));
 
 export type Db = Knex;
 
+/** What a store is constructed with: the pool, or a transaction when the caller runs several statements atomically. */
+export type Queryable = Knex | Knex.Transaction;
+
 /** Where migrations live: migrations/*.ts from source (tsx), dist/migrations/*.js once built (`npm run build`). */
 export const MIGRATIONS_DIR = path.resolve(__dirname, '../../migrations');
 
@@ -82,4 +85,14 @@ export function createDb(
 export async function migrationsCurrent(db: Db): Promise<boolean> {
   const [, pending] = (await db.migrate.list(migrationConfig())) as [unknown[], unknown[]];
   return pending.length === 0;
+}
+
+/** One trivial query: is PostgreSQL answering on this pool? (startup preflight, readiness) */
+export async function pingDatabase(db: Db): Promise<void> {
+  await db.raw('select 1');
+}
+
+/** `pg_notify` through the pool (the change listener's heartbeat to itself). */
+export async function notify(db: Db, channel: string, payload: string): Promise<void> {
+  await db.raw('SELECT pg_notify(?, ?)', [channel, payload]);
 }

@@ -2,7 +2,7 @@ import type { Provider } from '../shared/providers';
 import type { Db } from './db';
 import { hashesEqual, hashToken, issueToken } from '../shared/directory-token';
 import { isUuid } from '../shared/uuid';
-import { appendEvents } from './event-store';
+import { EventStore } from './event-store';
 import { announceAuthChange } from './auth-changes';
 
 export type DirectoryStatus = 'active' | 'disabled';
@@ -106,6 +106,11 @@ export class DirectoryStore {
     return row ? toDirectory(row) : undefined;
   }
 
+  /** Ids of every active directory (the scheduled reconcile visits each). */
+  async activeIds(): Promise<{ id: string }[]> {
+    return this.db('directories').where({ status: 'active' }).select('id');
+  }
+
   async list(organizationId?: string): Promise<Directory[]> {
     const q = this.db<DirectoryRow>('directories').orderBy('created_at');
     if (organizationId) void q.where({ organization_id: organizationId });
@@ -131,7 +136,7 @@ export class DirectoryStore {
       if (changed) {
         // The directory row is locked (FOR UPDATE above), so versions are strictly increasing.
         const version = Number((row as { version?: number } | undefined)?.version ?? 1);
-        await appendEvents(trx, { organizationId: directory.organizationId, directoryId: id, operationId: null }, [
+        await new EventStore(trx).appendEvents({ organizationId: directory.organizationId, directoryId: id, operationId: null }, [
           {
             type: status === 'active' ? 'directory.enabled' : 'directory.disabled',
             resourceType: 'directory',

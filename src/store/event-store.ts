@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import type { Queryable } from './db';
 import type { NewEvent, StoredEvent } from '../events/event-types';
 
 export interface EventContext {
@@ -35,29 +35,33 @@ export const toStoredEvent = (r: EventRow): StoredEvent => ({
   occurredAt: r.occurred_at,
 });
 
-/**
- * Appends events to the outbox inside the caller's transaction, in one
- * statement that lists only the event's own columns: `id`, `occurred_at`, the
- * transaction id `txid` and the insertion `ordinal` come from column defaults.
- * Writers take no per-directory lock; the per-directory `seq` is assigned after
- * commit by the outbox sequencer (src/delivery/outbox-sequencer.ts), in
- * (txid, ordinal) order, so the returned events carry `seq: null`.
- */
-export async function appendEvents(trx: Knex.Transaction, ctx: EventContext, events: NewEvent[]): Promise<StoredEvent[]> {
-  if (!events.length) return [];
-  const rows: EventRow[] = await trx('events')
-    .insert(
-      events.map((e) => ({
-        organization_id: ctx.organizationId,
-        directory_id: ctx.directoryId,
-        type: e.type,
-        resource_type: e.resourceType,
-        resource_id: e.resourceId,
-        resource_version: e.resourceVersion,
-        operation_id: ctx.operationId,
-        data: e.data,
-      })),
-    )
-    .returning('*');
-  return rows.map(toStoredEvent);
+export class EventStore {
+  constructor(private readonly db: Queryable) {}
+
+  /**
+   * Appends events to the outbox inside the caller's transaction, in one
+   * statement that lists only the event's own columns: `id`, `occurred_at`, the
+   * transaction id `txid` and the insertion `ordinal` come from column defaults.
+   * Writers take no per-directory lock; the per-directory `seq` is assigned after
+   * commit by the outbox sequencer (src/delivery/outbox-sequencer.ts), in
+   * (txid, ordinal) order, so the returned events carry `seq: null`.
+   */
+  async appendEvents(ctx: EventContext, events: NewEvent[]): Promise<StoredEvent[]> {
+    if (!events.length) return [];
+    const rows: EventRow[] = await this.db('events')
+      .insert(
+        events.map((e) => ({
+          organization_id: ctx.organizationId,
+          directory_id: ctx.directoryId,
+          type: e.type,
+          resource_type: e.resourceType,
+          resource_id: e.resourceId,
+          resource_version: e.resourceVersion,
+          operation_id: ctx.operationId,
+          data: e.data,
+        })),
+      )
+      .returning('*');
+    return rows.map(toStoredEvent);
+  }
 }

@@ -1,6 +1,6 @@
 import type { Db } from './db';
 import { runPrepared, statement } from './prepared';
-import { createUserWithOperation, type CreateUserArgs } from './user-writes';
+import { type CreateUserArgs, UserWriteStore } from './user-write-store';
 
 /**
  * Group commit for Okta's import: creates that reach the worker at the same time
@@ -108,7 +108,7 @@ export class UserCreateBatcher {
   private async run(batch: Pending[]): Promise<void> {
     if (batch.length === 1) {
       const only = batch[0] as Pending;
-      await createUserWithOperation(this.db, only.args).then(only.resolve, only.reject);
+      await new UserWriteStore(this.db).createUserWithOperation(only.args).then(only.resolve, only.reject);
       return;
     }
     let rows: { id: string; created: boolean }[];
@@ -116,7 +116,7 @@ export class UserCreateBatcher {
       rows = (await runPrepared<{ id: string; created: boolean }>(this.db, CREATE_USERS, columnsOf(batch.map((p) => p.args)))).rows;
     } catch {
       // Nothing of the combined statement was kept: each create runs alone and meets its own outcome.
-      await Promise.all(batch.map((p) => createUserWithOperation(this.db, p.args).then(p.resolve, p.reject)));
+      await Promise.all(batch.map((p) => new UserWriteStore(this.db).createUserWithOperation(p.args).then(p.resolve, p.reject)));
       return;
     }
     const byId = new Map(rows.map((r) => [r.id, r.created]));

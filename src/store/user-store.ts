@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import type { Queryable } from './db';
 import type { ScimDoc } from '../scim/user-document';
 import { userColumns } from '../scim/user-document';
 import type { StoredResource } from '../scim/render-resource';
@@ -29,53 +29,60 @@ function columnsOf(doc: ScimDoc) {
 }
 
 /** The `users` table: SCIM users as received, one row per directory user. */
-export const userStore = {
+export class UserStore {
+  constructor(private readonly db: Queryable) {}
+
   /** Inserts unless the userName (case-insensitive) is taken; `undefined` means taken. */
-  async insert(db: Knex | Knex.Transaction, directoryId: string, doc: ScimDoc): Promise<UserRow | undefined> {
-    const rows: UserRow[] = await db('users')
+  async insert(directoryId: string, doc: ScimDoc): Promise<UserRow | undefined> {
+    const rows: UserRow[] = await this.db('users')
       .insert({ directory_id: directoryId, doc, ...columnsOf(doc) })
-      .onConflict(db.raw('(directory_id, lower(user_name))'))
+      .onConflict(this.db.raw('(directory_id, lower(user_name))'))
       .ignore()
       .returning('*');
     return rows[0];
-  },
+  }
 
   /** Locks the row for the rest of the transaction: writes to one user apply one at a time. */
-  async findForUpdate(trx: Knex.Transaction, directoryId: string, id: string): Promise<UserRow | undefined> {
+  async findForUpdate(directoryId: string, id: string): Promise<UserRow | undefined> {
     if (!isUuid(id)) return undefined;
-    return trx<UserRow>('users').where({ directory_id: directoryId, id }).forUpdate().first();
-  },
+    return this.db<UserRow>('users').where({ directory_id: directoryId, id }).forUpdate().first();
+  }
 
-  async userNameTaken(trx: Knex.Transaction, directoryId: string, userName: string, exceptId: string): Promise<boolean> {
-    const row = await trx('users')
+  async userNameTaken(directoryId: string, userName: string, exceptId: string): Promise<boolean> {
+    const row = await this.db('users')
       .where({ directory_id: directoryId })
       .whereRaw('lower(user_name) = lower(?)', [userName])
       .whereNot({ id: exceptId })
       .first('id');
     return Boolean(row);
-  },
+  }
 
-  async update(trx: Knex.Transaction, id: string, doc: ScimDoc): Promise<UserRow> {
-    const [row] = await trx<UserRow>('users')
+  async update(id: string, doc: ScimDoc): Promise<UserRow> {
+    const [row] = await this.db<UserRow>('users')
       .where({ id })
-      .update({ doc, ...columnsOf(doc), version: trx.raw('version + 1') as unknown as number, updated_at: trx.fn.now() as unknown as Date })
+      .update({ doc, ...columnsOf(doc), version: this.db.raw('version + 1') as unknown as number, updated_at: this.db.fn.now() as unknown as Date })
       .returning('*');
     return row as UserRow;
-  },
+  }
 
-  async delete(trx: Knex.Transaction, id: string): Promise<void> {
-    await trx('users').where({ id }).delete();
-  },
+  async delete(id: string): Promise<void> {
+    await this.db('users').where({ id }).delete();
+  }
 
   /** Existing user ids of a directory among `ids` (members must be users of the same directory). */
-  async existingIds(db: Knex | Knex.Transaction, directoryId: string, ids: string[]): Promise<Set<string>> {
+  async existingIds(directoryId: string, ids: string[]): Promise<Set<string>> {
     const valid = ids.filter(isUuid);
     if (!valid.length) return new Set();
-    const rows: { id: string }[] = await db('users').where({ directory_id: directoryId }).whereIn('id', valid).select('id');
+    const rows: { id: string }[] = await this.db('users').where({ directory_id: directoryId }).whereIn('id', valid).select('id');
     return new Set(rows.map((r) => r.id));
-  },
+  }
 
-  page(db: Knex, directoryId: string, filter: SqlFragment | undefined, offset: number, limit: number): Promise<{ total: number; rows: UserRow[] }> {
-    return pageResources<UserRow>(db, 'users', directoryId, filter, offset, limit);
-  },
-};
+  /** Id, userName and active flag of the given users (what a membership event names). */
+  async summaries(ids: string[]): Promise<Pick<UserRow, 'id' | 'user_name' | 'active'>[]> {
+    return this.db('users').whereIn('id', ids).select('id', 'user_name', 'active');
+  }
+
+  page(directoryId: string, filter: SqlFragment | undefined, offset: number, limit: number): Promise<{ total: number; rows: UserRow[] }> {
+    return pageResources<UserRow>(this.db, 'users', directoryId, filter, offset, limit);
+  }
+}

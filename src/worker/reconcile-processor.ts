@@ -1,6 +1,7 @@
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db';
+import { DirectoryStore } from '../store/directory-store';
 import { QUEUE_NAMES } from '../queue/queue-names';
 import { runReconcile } from '../app-model/run-reconcile';
 
@@ -31,7 +32,7 @@ export async function startReconcileWorker(deps: ReconcileWorkerDeps): Promise<{
     async (job: Job<ReconcileJob>) => {
       const data = job.data;
       if (data.kind === 'all') {
-        const dirs: { id: string }[] = await deps.db('directories').where({ status: 'active' }).select('id');
+        const dirs = await new DirectoryStore(deps.db).activeIds();
         const slot = Math.floor(Date.now() / deps.intervalMs);
         await queue.addBulk(
           dirs.map((d) => ({

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createTestEnv, type TestEnv } from '../support/test-env';
-import { appendEvents } from '../../src/store/event-store';
+import { EventStore } from '../../src/store/event-store';
 import { DirectoryStore } from '../../src/store/directory-store';
 import { SinkStore, type Sink } from '../../src/store/sink-store';
 import { sequenceDirectory } from '../../src/delivery/outbox-sequencer';
@@ -45,7 +45,7 @@ describe('outbox drain: batches, cursors, order', () => {
     return (await new SinkStore(env.db).list(organizationId)).find((s) => s.kind === 'app_model')!;
   }
   async function append(organizationId: string, directoryId: string, events: NewEvent[]): Promise<StoredEvent[]> {
-    return env.db.transaction((trx) => appendEvents(trx, { organizationId, directoryId, operationId: null }, events));
+    return env.db.transaction((trx) => new EventStore(trx).appendEvents({ organizationId, directoryId, operationId: null }, events));
   }
   async function sequenceAll(directoryId: string): Promise<void> {
     await waitFor('all sequenced', async () => {

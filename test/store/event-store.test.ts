@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { createTestEnv, type TestDirectory, type TestEnv } from '../support/test-env';
-import { appendEvents, type EventContext } from '../../src/store/event-store';
+import { type EventContext, EventStore } from '../../src/store/event-store';
 import { sequenceDirectory } from '../../src/delivery/outbox-sequencer';
 import type { NewEvent } from '../../src/events/event-types';
 
@@ -47,7 +47,7 @@ describe('appendEvents and the outbox sequencer', () => {
     const start = await lastSeq(dir.directoryId);
     const sent = [userEvent('user.created', 1), userEvent('user.updated', 2), userEvent('user.deactivated', 3)];
     const stored = await env.db.transaction(async (trx) => {
-      const s = await appendEvents(trx, withOp, sent);
+      const s = await new EventStore(trx).appendEvents(withOp, sent);
       assert.deepEqual(s.map((e) => e.seq), [null, null, null], 'no number before commit');
       return s;
     });
@@ -64,15 +64,15 @@ describe('appendEvents and the outbox sequencer', () => {
   it('an open transaction is not numbered until it commits; then its events come after those numbered meanwhile (commit order), none skipped', async () => {
     const start = await lastSeq(dir.directoryId);
     const first = await open();
-    const [early] = await appendEvents(first, ctx, [userEvent('user.created', 1)]);
-    const [later] = await env.db.transaction((trx) => appendEvents(trx, ctx, [userEvent('user.created', 2)]));
+    const [early] = await new EventStore(first).appendEvents(ctx, [userEvent('user.created', 1)]);
+    const [later] = await env.db.transaction((trx) => new EventStore(trx).appendEvents(ctx, [userEvent('user.created', 2)]));
     await sequenceUntil(dir.directoryId, allSequenced([later!.id]));
     assert.deepEqual(await seqOf([later!.id, early!.id]), [start + 1, null], 'the committed event is numbered at once; the open one is invisible');
     // A consumer that read up to start + 1 now must still get `early`: it gets the next number.
     await first.commit();
     await sequenceUntil(dir.directoryId, allSequenced([early!.id]));
     assert.deepEqual(await seqOf([early!.id]), [start + 2]);
-    const [after] = await env.db.transaction((trx) => appendEvents(trx, ctx, [userEvent('user.created', 3)]));
+    const [after] = await env.db.transaction((trx) => new EventStore(trx).appendEvents(ctx, [userEvent('user.created', 3)]));
     await sequenceUntil(dir.directoryId, allSequenced([after!.id]));
     assert.deepEqual(await seqOf([after!.id]), [start + 3]);
   });
@@ -82,10 +82,10 @@ describe('appendEvents and the outbox sequencer', () => {
     const r = randomUUID();
     // A writes something else first, so its transaction id is the smaller one ...
     const a = await open();
-    const [x] = await appendEvents(a, ctx, [userEvent('user.created', 1)]);
+    const [x] = await new EventStore(a).appendEvents(ctx, [userEvent('user.created', 1)]);
     // ... while B writes version 2 of r and commits; then A writes version 3 of r.
-    const [v2] = await env.db.transaction((trx) => appendEvents(trx, ctx, [userEvent('user.updated', 2, r)]));
-    const [v3] = await appendEvents(a, ctx, [userEvent('user.updated', 3, r)]);
+    const [v2] = await env.db.transaction((trx) => new EventStore(trx).appendEvents(ctx, [userEvent('user.updated', 2, r)]));
+    const [v3] = await new EventStore(a).appendEvents(ctx, [userEvent('user.updated', 3, r)]);
     await a.commit();
     // (txid, ordinal) order is x, v3, v2. A batch of 2 takes x and v3, but v3 must wait for v2.
     const first = await sequenceDirectory(env.db, dir.directoryId, 2);
@@ -118,7 +118,7 @@ describe('appendEvents and the outbox sequencer', () => {
       Array.from({ length: 24 }, (_, i) =>
         env.db.transaction(async (trx) => {
           await new Promise((res) => setTimeout(res, (i % 5) * 7));
-          return appendEvents(trx, ctx, [userEvent('user.created', i), userEvent('user.updated', i)]);
+          return new EventStore(trx).appendEvents(ctx, [userEvent('user.created', i), userEvent('user.updated', i)]);
         }),
       ),
     );
@@ -137,7 +137,7 @@ describe('appendEvents and the outbox sequencer', () => {
     const start = await lastSeq(dir.directoryId);
     await assert.rejects(
       env.db.transaction(async (trx) => {
-        await appendEvents(trx, ctx, [userEvent('user.created', 1)]);
+        await new EventStore(trx).appendEvents(ctx, [userEvent('user.created', 1)]);
         throw new Error('abort');
       }),
     );
@@ -148,12 +148,12 @@ describe('appendEvents and the outbox sequencer', () => {
   it('creates the sequence row of a directory that has none instead of dropping events', async () => {
     const other = await env.createDirectory();
     await env.db('event_sequences').where({ directory_id: other.directoryId }).delete();
-    const stored = await env.db.transaction((trx) => appendEvents(trx, { organizationId: other.organizationId, directoryId: other.directoryId, operationId: null }, [userEvent('user.created', 1)]));
+    const stored = await env.db.transaction((trx) => new EventStore(trx).appendEvents({ organizationId: other.organizationId, directoryId: other.directoryId, operationId: null }, [userEvent('user.created', 1)]));
     await sequenceUntil(other.directoryId, allSequenced(stored.map((e) => e.id)));
     assert.deepEqual(await seqOf(stored.map((e) => e.id)), [1]);
   });
 
   it('appends nothing for no events', async () => {
-    assert.deepEqual(await env.db.transaction((trx) => appendEvents(trx, ctx, [])), []);
+    assert.deepEqual(await env.db.transaction((trx) => new EventStore(trx).appendEvents(ctx, [])), []);
   });
 });

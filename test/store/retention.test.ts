@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { createTestEnv, type TestEnv } from '../support/test-env';
 import { adminClient } from '../admin/admin-client';
-import { appendEvents } from '../../src/store/event-store';
+import { EventStore } from '../../src/store/event-store';
 import { DirectoryStore } from '../../src/store/directory-store';
 import { SinkStore, type Sink } from '../../src/store/sink-store';
 import { sequenceDirectory } from '../../src/delivery/outbox-sequencer';
@@ -50,7 +50,7 @@ describe('retention: bounded storage', () => {
   }
   /** Appends `n` events in one transaction and sequences them. */
   async function appendSequenced(organizationId: string, directoryId: string, n: number): Promise<void> {
-    await env.db.transaction((trx) => appendEvents(trx, { organizationId, directoryId, operationId: null }, Array.from({ length: n }, (_, i) => userEvent(i))));
+    await env.db.transaction((trx) => new EventStore(trx).appendEvents({ organizationId, directoryId, operationId: null }, Array.from({ length: n }, (_, i) => userEvent(i))));
     await waitFor('all sequenced', async () => {
       await sequenceDirectory(env.db, directoryId);
       return !(await env.db('events').where({ directory_id: directoryId }).whereNull('seq').first());
@@ -175,7 +175,7 @@ describe('retention: bounded storage', () => {
     assert.equal(await cursorOf(hook.id, idle), undefined);
 
     // Everything is old now; unsequenced old events too.
-    await env.db.transaction((trx) => appendEvents(trx, { organizationId: dir.organizationId, directoryId: idle, operationId: null }, [userEvent(99)]));
+    await env.db.transaction((trx) => new EventStore(trx).appendEvents({ organizationId: dir.organizationId, directoryId: idle, operationId: null }, [userEvent(99)]));
     await env.db('events').where({ organization_id: dir.organizationId }).update({ occurred_at: age(60) });
 
     const run = await new RetentionPruner(env.db, RETENTION, log).runOnce();

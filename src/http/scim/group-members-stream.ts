@@ -1,12 +1,8 @@
 import { Readable } from 'node:stream';
 import type { Db } from '../../store/db';
+import { GroupStore } from '../../store/group-store';
 
 const PAGE = 5000;
-
-interface MemberRow {
-  user_id: string;
-  user_name: string;
-}
 
 /**
  * Streams a group's JSON with its members fetched in keyset pages of 5,000 inside
@@ -25,16 +21,7 @@ export function streamGroupWithMembers(db: Db, groupId: string, baseUrl: string,
       let after: string | null = null; // keyset: the last user id sent
       let first = true;
       for (;;) {
-        // The page of ids first (a range scan of the group_members primary key), then their names:
-        // joining first lets the planner hash all users for every page.
-        const result: { rows: MemberRow[] } = await trx.raw(
-          `SELECT m.user_id, u.user_name
-             FROM (SELECT user_id FROM group_members WHERE group_id = ? AND user_id > ? ORDER BY user_id LIMIT ?) m
-             JOIN users u ON u.id = m.user_id
-            ORDER BY m.user_id`,
-          [groupId, after ?? '00000000-0000-0000-0000-000000000000', PAGE],
-        );
-        const rows: MemberRow[] = result.rows;
+        const rows = await new GroupStore(trx).memberPage(groupId, after, PAGE);
         if (rows.length) {
           const chunk = rows.map((r) => JSON.stringify({ value: r.user_id, display: r.user_name, $ref: ref + r.user_id })).join(',');
           yield first ? chunk : `,${chunk}`;

@@ -9,10 +9,10 @@ import { LIST_RESPONSE_SCHEMA } from '../../scim/schema-urns';
 import { parseFilter } from '../../scim/filter/parse-filter';
 import { compileGroupFilter, compileUserFilter } from '../../store/scim-filter-sql';
 import { renderGroup, renderUser, etagFor, type RenderOptions } from '../../scim/render-resource';
-import { userStore, toStoredUser } from '../../store/user-store';
-import { readUser } from '../../store/user-writes';
+import { UserStore, toStoredUser } from '../../store/user-store';
+import { UserWriteStore } from '../../store/user-write-store';
 import { isUuid } from '../../shared/uuid';
-import { groupStore, toStoredGroup } from '../../store/group-store';
+import { GroupStore, toStoredGroup } from '../../store/group-store';
 import { parseListQuery, type ListQuery } from './list-query';
 import { SCIM_CONTENT_TYPE, sendScimResult } from '../shared/scim-response';
 import { streamGroupWithMembers } from './group-members-stream';
@@ -54,7 +54,7 @@ export function registerScimReadRoutes(router: Router, deps: ScimReadDeps): void
   router.get('/Users', async (ctx) => {
     const q = parseListQuery(ctx.query, deps.config.scim.maxResults);
     const filter = filterFor(q.filter, 'User', compileUserFilter);
-    const { total, rows } = await userStore.page(deps.db, principalOf(ctx).directoryId, filter, q.startIndex - 1, q.count);
+    const { total, rows } = await new UserStore(deps.db).page(principalOf(ctx).directoryId, filter, q.startIndex - 1, q.count);
     const opts = renderOptions(deps, ctx, q);
     listResponse(ctx, total, q.startIndex, rows.map((r) => renderUser(toStoredUser(r), opts)));
   });
@@ -62,7 +62,7 @@ export function registerScimReadRoutes(router: Router, deps: ScimReadDeps): void
   router.get('/Users/:id', async (ctx) => {
     const q = parseListQuery(ctx.query, deps.config.scim.maxResults);
     const id = ctx.params['id'] ?? '';
-    const row = isUuid(id) ? await readUser(deps.db, principalOf(ctx).directoryId, id) : undefined;
+    const row = isUuid(id) ? await new UserWriteStore(deps.db).readUser(principalOf(ctx).directoryId, id) : undefined;
     if (!row) throw new ScimError(404, `User ${JSON.stringify((ctx.params['id'] ?? '').slice(0, 100))} not found`);
     sendScimResult(ctx, { status: 200, body: renderUser(toStoredUser(row), renderOptions(deps, ctx, q)), etag: etagFor(row.version) });
   });
@@ -70,15 +70,15 @@ export function registerScimReadRoutes(router: Router, deps: ScimReadDeps): void
   router.get('/Groups', async (ctx) => {
     const q = parseListQuery(ctx.query, deps.config.scim.maxResults);
     const filter = filterFor(q.filter, 'Group', compileGroupFilter);
-    const { total, rows } = await groupStore.page(deps.db, principalOf(ctx).directoryId, filter, q.startIndex - 1, q.count);
-    const members = wantsMembers(q) ? await groupStore.members(deps.db, rows.map((r) => r.id)) : undefined;
+    const { total, rows } = await new GroupStore(deps.db).page(principalOf(ctx).directoryId, filter, q.startIndex - 1, q.count);
+    const members = wantsMembers(q) ? await new GroupStore(deps.db).members(rows.map((r) => r.id)) : undefined;
     const opts = renderOptions(deps, ctx, q);
     listResponse(ctx, total, q.startIndex, rows.map((r) => renderGroup(toStoredGroup(r), members?.get(r.id), opts)));
   });
 
   router.get('/Groups/:id', async (ctx) => {
     const q = parseListQuery(ctx.query, deps.config.scim.maxResults);
-    const row = await groupStore.find(deps.db, principalOf(ctx).directoryId, ctx.params['id'] ?? '');
+    const row = await new GroupStore(deps.db).find(principalOf(ctx).directoryId, ctx.params['id'] ?? '');
     if (!row) throw new ScimError(404, `Group ${JSON.stringify((ctx.params['id'] ?? '').slice(0, 100))} not found`);
     const opts = renderOptions(deps, ctx, q);
     if (!wantsMembers(q)) {
@@ -86,7 +86,7 @@ export function registerScimReadRoutes(router: Router, deps: ScimReadDeps): void
       return;
     }
     if (q.attributes || q.excludedAttributes) {
-      const members = (await groupStore.members(deps.db, [row.id])).get(row.id);
+      const members = (await new GroupStore(deps.db).members([row.id])).get(row.id);
       sendScimResult(ctx, { status: 200, body: renderGroup(toStoredGroup(row), members, opts), etag: etagFor(row.version) });
       return;
     }

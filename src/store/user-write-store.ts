@@ -1,4 +1,4 @@
-import type { Db } from './db';
+import type { Queryable } from './db';
 import { runPrepared, statement } from './prepared';
 import type { UserRow } from './user-store';
 
@@ -76,24 +76,53 @@ export interface CreateUserArgs {
   conflictDetail: string;
 }
 
-/** Inserts a user unless its userName is taken; records the operation either way. True when created (its event is written too). */
-export async function createUserWithOperation(db: Db, a: CreateUserArgs): Promise<boolean> {
-  const c = a.columns;
-  const { rows } = await runPrepared<{ created: boolean }>(db, CREATE_USER, [
-    a.id, a.op.directoryId, c.userName, c.externalId, c.displayName, c.active, c.primaryEmail, c.doc, a.now,
-    a.op.operationId, a.op.requestId, a.op.summary, a.op.receivedAt, a.op.queueMs, a.op.attempts,
-    a.conflictDetail, a.created, a.conflict, a.op.organizationId,
-  ]);
-  return rows[0]?.created === true;
+export class UserWriteStore {
+  constructor(private readonly db: Queryable) {}
+
+  /** Inserts a user unless its userName is taken; records the operation either way. True when created (its event is written too). */
+  async createUserWithOperation(a: CreateUserArgs): Promise<boolean> {
+    const c = a.columns;
+    const { rows } = await runPrepared<{ created: boolean }>(this.db, CREATE_USER, [
+      a.id, a.op.directoryId, c.userName, c.externalId, c.displayName, c.active, c.primaryEmail, c.doc, a.now,
+      a.op.operationId, a.op.requestId, a.op.summary, a.op.receivedAt, a.op.queueMs, a.op.attempts,
+      a.conflictDetail, a.created, a.conflict, a.op.organizationId,
+    ]);
+    return rows[0]?.created === true;
+  }
+
+  /** The current row of a user (no lock: the update below is a compare-and-set on `version`). */
+  async readUser(directoryId: string, id: string): Promise<UserRow | undefined> {
+    const { rows } = await runPrepared<UserRow>(this.db, READ_USER, [directoryId, id]);
+    return rows[0];
+  }
+
+  /**
+   * Compare-and-set update: applies only when the row still has `fromVersion`. False means
+   * another write got there first (or the user was deleted): read again and recompute.
+   */
+  async updateUserWithOperation(a: UpdateUserArgs): Promise<boolean> {
+    const c = a.columns;
+    const { rows } = await runPrepared<{ applied: boolean }>(this.db, UPDATE_USER, [
+      a.op.directoryId, a.id, c.doc, c.userName, c.externalId, c.displayName, c.active, c.primaryEmail, a.now, a.fromVersion,
+      a.op.operationId, a.op.requestId, a.op.method, a.op.summary, a.result, a.op.receivedAt, a.op.queueMs, a.op.attempts,
+      a.op.organizationId, a.eventType,
+    ]);
+    return rows[0]?.applied === true;
+  }
+
+  /** Records an operation that changed nothing (a no-op PATCH): one statement. */
+  async recordOperation(op: OperationFields & { resourceType: string; resourceId: string | null }, result: { status: number; body?: unknown }): Promise<void> {
+    const body = result.body as { scimType?: string; detail?: string } | undefined;
+    const isError = result.status >= 400;
+    await runPrepared(this.db, RECORD_RESULT, [
+      op.operationId, op.directoryId, op.requestId, op.method, op.resourceType, op.resourceId, op.summary, result.status,
+      isError ? (body?.scimType ?? null) : null, isError ? (body?.detail ?? null) : null, result, op.receivedAt, op.queueMs, op.attempts,
+    ]);
+  }
 }
 
 const READ_USER = statement('dirsync_user_read_v1', `SELECT * FROM users WHERE directory_id = $1 AND id = $2`);
 
-/** The current row of a user (no lock: the update below is a compare-and-set on `version`). */
-export async function readUser(db: Db, directoryId: string, id: string): Promise<UserRow | undefined> {
-  const { rows } = await runPrepared<UserRow>(db, READ_USER, [directoryId, id]);
-  return rows[0];
-}
 
 const UPDATE_USER = statement(
   'dirsync_user_update_v3',
@@ -127,19 +156,6 @@ export interface UpdateUserArgs {
   result: unknown;
 }
 
-/**
- * Compare-and-set update: applies only when the row still has `fromVersion`. False means
- * another write got there first (or the user was deleted): read again and recompute.
- */
-export async function updateUserWithOperation(db: Db, a: UpdateUserArgs): Promise<boolean> {
-  const c = a.columns;
-  const { rows } = await runPrepared<{ applied: boolean }>(db, UPDATE_USER, [
-    a.op.directoryId, a.id, c.doc, c.userName, c.externalId, c.displayName, c.active, c.primaryEmail, a.now, a.fromVersion,
-    a.op.operationId, a.op.requestId, a.op.method, a.op.summary, a.result, a.op.receivedAt, a.op.queueMs, a.op.attempts,
-    a.op.organizationId, a.eventType,
-  ]);
-  return rows[0]?.applied === true;
-}
 
 const RECORD_RESULT = statement(
   'dirsync_operation_record_v1',
@@ -147,12 +163,3 @@ const RECORD_RESULT = statement(
    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14)`,
 );
 
-/** Records an operation that changed nothing (a no-op PATCH): one statement. */
-export async function recordOperation(db: Db, op: OperationFields & { resourceType: string; resourceId: string | null }, result: { status: number; body?: unknown }): Promise<void> {
-  const body = result.body as { scimType?: string; detail?: string } | undefined;
-  const isError = result.status >= 400;
-  await runPrepared(db, RECORD_RESULT, [
-    op.operationId, op.directoryId, op.requestId, op.method, op.resourceType, op.resourceId, op.summary, result.status,
-    isError ? (body?.scimType ?? null) : null, isError ? (body?.detail ?? null) : null, result, op.receivedAt, op.queueMs, op.attempts,
-  ]);
-}

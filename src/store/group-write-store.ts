@@ -1,7 +1,7 @@
-import type { Db } from './db';
+import type { Queryable } from './db';
 import { runPrepared, statement } from './prepared';
 import type { GroupRow } from './group-store';
-import type { OperationFields } from './user-writes';
+import type { OperationFields } from './user-write-store';
 
 /**
  * The hot group write: Okta's membership PATCH (add or remove members, often with an
@@ -18,13 +18,33 @@ const READ_GROUP_WITH_USERS = statement(
      FROM groups g WHERE g.directory_id = $1 AND g.id = $2`,
 );
 
-/** The group and which of `userIds` are users of this directory (members must be). */
-export async function readGroupAndUsers(db: Db, directoryId: string, groupId: string, userIds: string[]): Promise<{ group: GroupRow; knownUserIds: Set<string> } | undefined> {
-  const { rows } = await runPrepared<GroupRow & { known_user_ids: string[] }>(db, READ_GROUP_WITH_USERS, [directoryId, groupId, userIds]);
-  const row = rows[0];
-  if (!row) return undefined;
-  const { known_user_ids: known, ...group } = row;
-  return { group, knownUserIds: new Set(known) };
+export class GroupWriteStore {
+  constructor(private readonly db: Queryable) {}
+
+  /** The group and which of `userIds` are users of this directory (members must be). */
+  async readGroupAndUsers(directoryId: string, groupId: string, userIds: string[]): Promise<{ group: GroupRow; knownUserIds: Set<string> } | undefined> {
+    const { rows } = await runPrepared<GroupRow & { known_user_ids: string[] }>(this.db, READ_GROUP_WITH_USERS, [directoryId, groupId, userIds]);
+    const row = rows[0];
+    if (!row) return undefined;
+    const { known_user_ids: known, ...group } = row;
+    return { group, knownUserIds: new Set(known) };
+  }
+
+  /**
+   * Applies the membership change if the group still has `fromVersion`. `applied: false`
+   * means another write got there first: read again and recompute. `version` is set when
+   * the group changed (a member actually added or removed, or the document changed).
+   */
+  async patchGroupMembers(a: PatchGroupMembersArgs): Promise<{ applied: boolean; version: number | null }> {
+    const { rows } = await runPrepared<{ applied: boolean; version: number | null }>(this.db, PATCH_GROUP_MEMBERS, [
+      a.op.directoryId, a.groupId, a.fromVersion, a.add, a.remove,
+      a.doc?.doc ?? null, a.doc?.displayName ?? null, a.doc?.externalId ?? null, a.now,
+      a.op.organizationId, a.op.operationId, a.doc?.resource ?? null,
+      a.op.requestId, a.op.summary, a.changed, a.unchanged, a.op.receivedAt, a.op.queueMs, a.op.attempts,
+    ]);
+    const r = rows[0];
+    return { applied: r?.applied === true, version: r?.version ?? null };
+  }
 }
 
 const PATCH_GROUP_MEMBERS = statement(
@@ -93,18 +113,3 @@ export interface PatchGroupMembersArgs {
   unchanged: unknown;
 }
 
-/**
- * Applies the membership change if the group still has `fromVersion`. `applied: false`
- * means another write got there first: read again and recompute. `version` is set when
- * the group changed (a member actually added or removed, or the document changed).
- */
-export async function patchGroupMembers(db: Db, a: PatchGroupMembersArgs): Promise<{ applied: boolean; version: number | null }> {
-  const { rows } = await runPrepared<{ applied: boolean; version: number | null }>(db, PATCH_GROUP_MEMBERS, [
-    a.op.directoryId, a.groupId, a.fromVersion, a.add, a.remove,
-    a.doc?.doc ?? null, a.doc?.displayName ?? null, a.doc?.externalId ?? null, a.now,
-    a.op.organizationId, a.op.operationId, a.doc?.resource ?? null,
-    a.op.requestId, a.op.summary, a.changed, a.unchanged, a.op.receivedAt, a.op.queueMs, a.op.attempts,
-  ]);
-  const r = rows[0];
-  return { applied: r?.applied === true, version: r?.version ?? null };
-}
