@@ -117,16 +117,40 @@ export function withExtensionUrns(schemas: string[], doc: ScimDoc): string[] {
   return out;
 }
 
-/** Extracts the indexed columns of a stored user doc. */
-export function userColumns(doc: ScimDoc): UserColumns {
-  const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+/**
+ * Every field dirsync takes from a SCIM User, by ONE rule each: the directory's columns
+ * (`userColumns`), the app user model and every sink read users through this function,
+ * so a field can never mean two things in two places.
+ */
+export interface UserFields extends UserColumns {
+  givenName: string | null;
+  familyName: string | null;
+  /** The main phone number, by the same rule as the primary email ({@link primaryValueOf}). */
+  primaryPhone: string | null;
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/** The fields of a SCIM User document (see {@link UserFields}). */
+export function userFields(doc: Record<string, unknown>): UserFields {
+  const name = isPlainObject(doc['name']) ? doc['name'] : {};
   return {
     userName: str(doc['userName']) ?? '',
     externalId: str(doc['externalId']),
     displayName: str(doc['displayName']),
+    // RFC 7643 §4.1.1: active defaults to true; only an explicit false deactivates.
     active: doc['active'] !== false,
-    primaryEmail: primaryEmailOf(doc['emails']),
+    primaryEmail: primaryValueOf(doc['emails']),
+    givenName: str(name['givenName']),
+    familyName: str(name['familyName']),
+    primaryPhone: primaryValueOf(doc['phoneNumbers']),
   };
+}
+
+/** The indexed columns of a stored user doc (a subset of {@link userFields}). */
+export function userColumns(doc: ScimDoc): UserColumns {
+  const f = userFields(doc);
+  return { userName: f.userName, externalId: f.externalId, displayName: f.displayName, active: f.active, primaryEmail: f.primaryEmail };
 }
 
 /**
@@ -143,8 +167,4 @@ export function primaryValueOf(entries: unknown): string | null {
     withValue.find((e) => typeof e['type'] === 'string' && e['type'].toLowerCase() === 'work') ??
     withValue[0];
   return chosen ? (chosen['value'] as string) : null;
-}
-
-function primaryEmailOf(emails: unknown): string | null {
-  return primaryValueOf(emails);
 }
