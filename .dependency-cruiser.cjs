@@ -6,7 +6,7 @@
 // LOWER layer. Folders that share a layer are siblings and may not import each other
 // (the four HTTP surfaces, for example, share only what sits in http/shared).
 const LAYERS = [
-  ['config', 'log', 'shared'], // process config, logging, tiny pure helpers (ids, tokens, versions)
+  ['config', 'log', 'common'], // process config, logging, tiny pure helpers (ids, tokens, versions)
   ['scim', 'events'], // the SCIM model (pure: parse, validate, patch, filter) and event types
   ['store'], // PostgreSQL: every SQL statement lives in a store module
   ['directory', 'queue', 'portal-access'], // principal cache, BullMQ plumbing, portal links and secrets

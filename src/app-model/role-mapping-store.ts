@@ -1,5 +1,5 @@
 import type { Db } from '../store/db';
-import { isUuid } from '../shared/uuid';
+import { isUuid } from '../common/uuid';
 
 export interface RoleMapping {
   id: string;

@@ -5,7 +5,7 @@ import { DependencyError } from '../ops/preflight';
 import { registerDirectoryCommands } from './commands/directory-commands';
 import { registerDeliveryCommands } from './commands/delivery-commands';
 import { registerOrganizationCommands } from './commands/organization-commands';
-import { packageVersion } from '../shared/package-version';
+import { packageVersion } from '../common/package-version';
 
 /** `dirsync` ops CLI (package.json bin). Every command reads the same environment as the server. */
 const program = new Command('dirsync').description('dirsync operations CLI').version(packageVersion(), '-V, --version').showHelpAfterError();

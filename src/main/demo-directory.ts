@@ -1,7 +1,7 @@
 import type { Db } from '../store/db';
 import { OrganizationStore } from '../store/organization-store';
 import { DirectoryStore } from '../store/directory-store';
-import { scimBaseUrl } from '../shared/scim-base-url';
+import { scimBaseUrl } from '../common/scim-base-url';
 
 export const DEMO_ORGANIZATION = 'Demo Organization';
 

@@ -9,7 +9,7 @@ import { groupColumns } from '../scim/group-document';
 import { renderGroup, etagFor } from '../scim/render-resource';
 import { toStoredGroup } from '../store/group-store';
 import { GroupWriteStore } from '../store/group-write-store';
-import { isUuid } from '../shared/uuid';
+import { isUuid } from '../common/uuid';
 import { checkIfMatch, notFound } from './write-context';
 import { unwrap } from './unwrap';
 import type { FastWrite } from './user-fast-writes';

@@ -10,7 +10,7 @@ import { parsePatchRequest } from '../scim/patch/parse-patch';
 import { applyUserPatch } from '../scim/patch/apply-patch';
 import { renderUser, etagFor } from '../scim/render-resource';
 import { type CreateUserArgs, type UserWriteColumns, UserWriteStore } from '../store/user-write-store';
-import { isUuid } from '../shared/uuid';
+import { isUuid } from '../common/uuid';
 import { checkIfMatch, notFound } from './write-context';
 import { operationFields } from './operation-fields';
 import { unwrap } from './unwrap';

@@ -1,7 +1,7 @@
-import type { Provider } from '../shared/providers';
+import type { Provider } from '../common/providers';
 import type { Db } from './db';
-import { hashesEqual, hashToken, issueToken } from '../shared/directory-token';
-import { isUuid } from '../shared/uuid';
+import { hashesEqual, hashToken, issueToken } from '../common/directory-token';
+import { isUuid } from '../common/uuid';
 import { EventStore } from './event-store';
 import { announceAuthChange } from './auth-changes';
 

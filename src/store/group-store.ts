@@ -3,7 +3,7 @@ import type { ScimDoc } from '../scim/user-document';
 import { groupColumns } from '../scim/group-document';
 import type { StoredResource } from '../scim/render-resource';
 import type { SqlFragment } from './scim-filter-sql';
-import { isUuid } from '../shared/uuid';
+import { isUuid } from '../common/uuid';
 import { pageResources } from './page-resources';
 
 export interface GroupRow {

@@ -1,4 +1,4 @@
-import { isUuid } from '../shared/uuid';
+import { isUuid } from '../common/uuid';
 import type { Db } from './db';
 import { announceAuthChange } from './auth-changes';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from './db';
-import { isUuid } from '../shared/uuid';
+import { isUuid } from '../common/uuid';
 
 export interface PortalLinkRecord {
   id: string;

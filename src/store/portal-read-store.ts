@@ -1,5 +1,5 @@
 import type { Db } from './db';
-import { isUuid } from '../shared/uuid';
+import { isUuid } from '../common/uuid';
 
 /** Read models of the Admin Portal. Every query is bounded (keyset pages, LIMIT n+1) and uses an index. */
 export const PORTAL_PAGE_SIZE = 50;

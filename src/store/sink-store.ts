@@ -1,5 +1,5 @@
 import type { Db } from './db';
-import { isUuid } from '../shared/uuid';
+import { isUuid } from '../common/uuid';
 
 export type SinkKind = 'app_model' | 'webhook';
 

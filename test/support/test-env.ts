@@ -13,7 +13,7 @@ import { startWorkers } from '../../src/main/worker-runtime';
 import type { Closer } from '../../src/ops/shutdown';
 import { OrganizationStore } from '../../src/store/organization-store';
 import { DirectoryStore } from '../../src/store/directory-store';
-import type { Provider } from '../../src/shared/providers';
+import type { Provider } from '../../src/common/providers';
 
 // Test receivers listen on 127.0.0.1: the development switch lets webhooks reach loopback (and nothing else private).
 // Set in process.env too: the connect-time check of a webhook reads it from there (src/delivery/webhook-sink.ts).

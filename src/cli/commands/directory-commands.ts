@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import { CliError, findOrganization, print, type Run } from '../cli-context';
 import { OrganizationStore } from '../../store/organization-store';
 import { DirectoryStore } from '../../store/directory-store';
-import type { Provider } from '../../shared/providers';
-import { PROVIDERS } from '../../shared/providers';
-import { scimBaseUrl } from '../../shared/scim-base-url';
+import type { Provider } from '../../common/providers';
+import { PROVIDERS } from '../../common/providers';
+import { scimBaseUrl } from '../../common/scim-base-url';
 
 /** create-organization, create-directory, rotate-token, revoke-tokens, list-directories. */
 export function registerDirectoryCommands(program: Command, run: Run): void {

@@ -1,4 +1,4 @@
-import { secretMatches } from '../../shared/secret-match';
+import { secretMatches } from '../../common/secret-match';
 import type { Middleware } from 'koa';
 import { ApiError } from './api-error';
 

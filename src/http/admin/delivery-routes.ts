@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AdminRouteRegistrar } from './admin-deps';
 import { ApiError, badRequest, notFound } from './api-error';
 import { OrganizationStore, type Organization } from '../../store/organization-store';
-import { isUuid } from '../../shared/uuid';
+import { isUuid } from '../../common/uuid';
 import { DirectoryStore } from '../../store/directory-store';
 import { SinkStore } from '../../store/sink-store';
 import { DeliveryStore } from '../../store/delivery-store';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ORGANIZATION_REQUESTS as O } from './organization-routes';
 import { DELIVERY_REQUESTS as D } from './delivery-routes';
 import * as R from './admin-response-schemas';
-import { packageVersion } from '../../shared/package-version';
+import { packageVersion } from '../../common/package-version';
 
 /** One admin API operation: its route as registered (koa path syntax) and its zod schemas. */
 export interface AdminOperation {

@@ -4,12 +4,12 @@ import { z } from 'zod';
 import type { AdminRouteRegistrar } from './admin-deps';
 import { ApiError, badRequest, notFound } from './api-error';
 import { OrganizationStore, type Organization } from '../../store/organization-store';
-import { isUuid } from '../../shared/uuid';
+import { isUuid } from '../../common/uuid';
 import { DirectoryStore } from '../../store/directory-store';
 import { PortalReadStore } from '../../store/portal-read-store';
 import { isUniqueViolation } from '../../store/pg-errors';
 import { issuePortalLink } from '../../portal-access/portal-link';
-import { scimBaseUrl } from '../../shared/scim-base-url';
+import { scimBaseUrl } from '../../common/scim-base-url';
 
 const Name = z.string().trim().min(1).max(200);
 const CreateOrganization = z.object({ name: Name, directorySyncEnabled: z.boolean().optional() }).strict();

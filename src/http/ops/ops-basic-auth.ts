@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { secretMatches } from '../../shared/secret-match';
+import { secretMatches } from '../../common/secret-match';
 
 /** The password of `Authorization: Basic …` (any user name), or undefined. */
 export function basicPassword(header: string): string | undefined {

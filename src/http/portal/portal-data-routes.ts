@@ -10,7 +10,7 @@ import { sendHtml } from './portal-page';
 import { frameOf } from './portal-page';
 import { isUnstorableText } from '../../scim/storable-text';
 import { isSeqCursor, isActivityCursor } from '../../store/portal-cursors';
-import { isUuid } from '../../shared/uuid';
+import { isUuid } from '../../common/uuid';
 
 const BAD_QUERY = new PortalError(400, 'This address is not valid', 'A search term or page link in the address could not be read. Go back and try again.');
 

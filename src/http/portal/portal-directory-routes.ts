@@ -7,7 +7,7 @@ import { providerGuide } from './provider-guides';
 import { directorySyncDisabledPage, directorySyncPage } from './pages/directory-sync-page';
 import { credentialsPage, providerSetupPage } from './pages/setup-page';
 import { directoryPage } from './pages/directory-page';
-import { scimBaseUrl } from '../../shared/scim-base-url';
+import { scimBaseUrl } from '../../common/scim-base-url';
 import type { PortalDeps } from './portal-deps';
 import { NOT_ENABLED, frameOf, newNonce, ownedDirectory, sendHtml } from './portal-page';
 import { PortalError, formField, portalState, requireCsrf, requirePortalSession } from './portal-session';

@@ -1,4 +1,4 @@
-import type { Provider } from '../../shared/providers';
+import type { Provider } from '../../common/providers';
 import { html, type SafeHtml } from './html';
 
 export interface ProviderGuide {

@@ -1,4 +1,4 @@
-import { scimBaseUrl } from '../../shared/scim-base-url';
+import { scimBaseUrl } from '../../common/scim-base-url';
 import { randomUUID } from 'node:crypto';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
@@ -11,7 +11,7 @@ import { compileGroupFilter, compileUserFilter } from '../../store/scim-filter-s
 import { renderGroup, renderUser, etagFor, type RenderOptions } from '../../scim/render-resource';
 import { UserStore, toStoredUser } from '../../store/user-store';
 import { UserWriteStore } from '../../store/user-write-store';
-import { isUuid } from '../../shared/uuid';
+import { isUuid } from '../../common/uuid';
 import { GroupStore, toStoredGroup } from '../../store/group-store';
 import { parseListQuery, type ListQuery } from './list-query';
 import { SCIM_CONTENT_TYPE, sendScimResult } from '../shared/scim-response';

@@ -11,7 +11,7 @@ import { sendScimResult } from '../shared/scim-response';
 import { resourceTypes, schemaDocuments, serviceProviderConfig, type DiscoveryOptions } from '../../scim/discovery';
 import { LIST_RESPONSE_SCHEMA } from '../../scim/schema-urns';
 import { registerScimReadRoutes } from './scim-read-routes';
-import { scimBaseUrl } from '../../shared/scim-base-url';
+import { scimBaseUrl } from '../../common/scim-base-url';
 import { registerScimWriteRoutes } from './scim-write-routes';
 import { ScimError } from '../../scim/scim-error';
 import { authFailureLimit, directoryRateLimit, type ScimThrottle } from './rate-limit';

@@ -10,12 +10,12 @@ import type { Result } from '../../scim/result';
 import { parseUserInput } from '../../scim/user-document';
 import { parseGroupInput } from '../../scim/group-document';
 import { parsePatchRequest, type PatchOp } from '../../scim/patch/parse-patch';
-import { isUuid } from '../../shared/uuid';
+import { isUuid } from '../../common/uuid';
 import { readScimBody } from './read-scim-body';
 import { stripPasswords } from './strip-passwords';
 import { normaliseProviderRequest } from '../../scim/quirks/provider-quirks';
 import { sendScimResult } from '../shared/scim-response';
-import { scimBaseUrl } from '../../shared/scim-base-url';
+import { scimBaseUrl } from '../../common/scim-base-url';
 
 export interface ScimWriteDeps {
   dispatcher: ScimDispatcher;

@@ -1,4 +1,4 @@
-import type { Provider } from '../../shared/providers';
+import type { Provider } from '../../common/providers';
 import { dropBlankValues } from './blank-values';
 import { normalisePatchBody } from './patch-body';
 import { normaliseResourceBody } from './resource-body';
