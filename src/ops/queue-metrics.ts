@@ -18,7 +18,7 @@ export interface QueueMetricsDeps {
   log: Logger;
   /** Delivery backlog numbers; undefined until the delivery tables exist. */
   deliveryStats?: (db: Db) => Promise<DeliveryStatsSnapshot>;
-  /** Sizes and oldest row of the retained tables (src/store/storage-stats.ts). */
+  /** Sizes and oldest row of the retained tables (src/store/storage-stats-store.ts). */
   storageStats?: (db: Db) => Promise<TableStorage[]>;
 }
 
