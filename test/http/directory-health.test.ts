@@ -13,6 +13,7 @@ import { adminClient } from '../admin/admin-client';
 import { ScimHealthStore } from '../../src/store/scim-health-store';
 import { RetentionPruner } from '../../src/worker/retention-pruner';
 import { createLogger } from '../../src/log/logger';
+import { PortalClient } from '../portal/portal-client';
 
 const KEY = 'directory-health-admin-key-0123456789';
 
@@ -238,5 +239,39 @@ describe('directory health', { timeout: 180_000 }, () => {
     assert.equal((await api('GET', `/directories/${dir.directoryId}/operations/not-an-id/trace`)).status, 404);
     const stranger = await env.createDirectory();
     assert.equal((await api('GET', `/directories/${stranger.directoryId}/operations/${op.id}/trace`)).status, 404, 'an operation of another directory');
+  });
+
+  it('the portal: the Rejected tab, the overview warning, the trace behind an activity row', async () => {
+    const link = await api('POST', `/organizations/${dir.organizationId}/portal-links`, {});
+    assert.equal(link.status, 201);
+    const portal = new PortalClient(env.baseUrl);
+    assert.equal((await portal.open(link.body.url)).status, 303);
+    const base = `/portal/directories/${dir.directoryId}`;
+
+    const rejected = await portal.get(`${base}/rejected`);
+    assert.equal(rejected.status, 200);
+    assert.match(rejected.text, /aria-current="page">Rejected</);
+    assert.match(rejected.text, /data-testid="rejected-table"/);
+    assert.match(rejected.text, /<code class="request">PATCH \/Users\/[0-9a-f-]{36}<\/code>/);
+    assert.match(rejected.text, /members reference 1 unknown user/);
+    assert.ok(!rejected.text.includes(MARK), 'no client value in the page');
+    assert.equal((await portal.get(`${base}/rejected?before=2026-13-45`)).status, 400);
+
+    const overview = await portal.get(base);
+    assert.match(overview.text, /data-testid="health-warning"/);
+    assert.match(overview.text, /quarantine/);
+    assert.match(overview.text, /Rejected requests \(4xx\)/);
+
+    const activity = await portal.get(`${base}/activity`);
+    const opId = /href="\/portal\/directories\/[0-9a-f-]{36}\/activity\/([0-9a-f-]{36})"/.exec(activity.text)?.[1];
+    assert.ok(opId, 'activity rows link to their trace');
+    const trace = await portal.get(`${base}/activity/${opId}`);
+    assert.equal(trace.status, 200);
+    for (const step of ['1. Request', '2. Operation', '3. Events', '4. Delivery', 'Queue wait', 'Apply time', 'Attempts']) assert.ok(trace.text.includes(step), step);
+    assert.equal((await portal.get(`${base}/activity/${randomUUID()}`)).status, 404);
+
+    // Another organization's directory: the same 404 as a missing one.
+    const other = await env.createDirectory();
+    assert.equal((await portal.get(`/portal/directories/${other.directoryId}/rejected`)).status, 404);
   });
 });
