@@ -109,7 +109,7 @@ export function tracePage(frame: PortalFrame, v: TraceView): string {
       ),
     )}</tbody>
   </table>
-  <p class="small muted">An event is delivered to a sink once the sink's cursor has passed it; “by” is the latest time it can have happened. Failed deliveries are retried with backoff and become dead letters after their attempts.</p>`
+  <p class="small muted">An event is delivered to a sink once the sink's cursor has passed it; “by” is the latest time it can have happened. Attempts count failed tries (0: it went through with its batch). Failed deliveries are retried with backoff and become dead letters after their attempts.</p>`
     : html`<p class="muted">${events.length ? 'No sink is configured.' : 'Nothing to deliver.'}</p>`}
 </li>
 </ol>`,
