@@ -6,6 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
+import net from 'node:net';
 import { createTestEnv, type TestEnv, type TestDirectory } from '../support/test-env';
 import { scimClient, type ScimClient } from '../support/scim-client';
 import { oktaGroup, oktaUser, patch } from '../support/okta-bodies';
@@ -189,6 +190,10 @@ describe('directory health', { timeout: 180_000 }, () => {
   });
 
   it('the trace of an operation: request, operation, events, each sink delivery', async () => {
+    // A webhook nobody listens on: its first event fails and is retried, the ones behind it wait.
+    const port = await closedPort();
+    const sink = await api('POST', `/organizations/${dir.organizationId}/sinks`, { url: `http://127.0.0.1:${port}/hook`, name: 'down' });
+    assert.equal(sink.status, 201, JSON.stringify(sink.body));
     const user = await scim('POST', '/Users', oktaUser(`trace-${MARK}@example.com`));
     assert.equal(user.status, 201);
     const group = await scim('POST', '/Groups', oktaGroup('Traced'));
@@ -201,7 +206,7 @@ describe('directory health', { timeout: 180_000 }, () => {
 
     const trace = await until('delivered to the app model', async () => {
       const t = await api('GET', `/directories/${dir.directoryId}/operations/${op.id}/trace`);
-      return t.body.events?.length && t.body.events.every((e: { deliveries: { status: string }[] }) => e.deliveries.every((d) => d.status === 'delivered')) && t;
+      return t.body.events?.length && t.body.events.every((e: { deliveries: { sinkKind: string; status: string }[] }) => e.deliveries.some((d) => d.sinkKind === 'app_model' && d.status === 'delivered')) && t;
     });
     assert.equal(trace.status, 200);
     const t = trace.body;
@@ -224,6 +229,23 @@ describe('directory health', { timeout: 180_000 }, () => {
     assert.equal(appModel.status, 'delivered');
     assert.ok(appModel.deliveredBy);
     assert.equal(appModel.heldBy, undefined);
+    const hook = added.deliveries.find((d: { sinkId: string }) => d.sinkId === sink.body.id);
+    assert.equal(hook.status, 'pending', 'behind the failing head event of its sink');
+    assert.equal(hook.deliveredAt, null);
+
+    // The user's creation is the webhook's head event: it failed and is being retried.
+    const created = (await api('GET', `/directories/${dir.directoryId}/operations?limit=10`)).body.data.find((o: { resourceId: string; method: string }) => o.method === 'POST' && o.resourceId === user.body.id);
+    assert.ok(created);
+    const head = await until('a failed attempt recorded', async () => {
+      const ct = await api('GET', `/directories/${dir.directoryId}/operations/${created.id}/trace`);
+      const d = ct.body.events?.[0]?.deliveries.find((x: { sinkId: string }) => x.sinkId === sink.body.id);
+      return d?.status === 'retrying' && d;
+    });
+    assert.equal(created.resourceType, 'User');
+    assert.ok(head.attempts >= 1);
+    assert.equal(head.lastError, 'connection failed');
+    assert.ok(head.nextAttemptAt);
+    assert.equal((await api('DELETE', `/organizations/${dir.organizationId}/sinks/${sink.body.id}`)).status, 204);
 
     // A rejected write has an operation too: its trace says why (value-free) and has no events.
     const bad = await scim('PATCH', `/Groups/${group.body.id}`, patch({ op: 'add', path: 'members', value: [{ value: MARK }] }));
@@ -275,3 +297,13 @@ describe('directory health', { timeout: 180_000 }, () => {
     assert.equal((await portal.get(`/portal/directories/${other.directoryId}/rejected`)).status, 404);
   });
 });
+
+/** A loopback port with no listener (connections are refused). */
+async function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
