@@ -1,6 +1,21 @@
 import type { Knex } from 'knex';
 import type { Db } from './db';
 import { deliveryStatus, TRACE_EVENT_LIMIT, type OperationTrace, type TraceEvent } from './operation-trace';
+import { isActivityCursor } from './portal-cursors';
+
+export interface OperationListItem {
+  id: string;
+  method: string;
+  resourceType: string;
+  resourceId: string | null;
+  summary: string;
+  status: number;
+  scimType: string | null;
+  receivedAt: Date;
+  appliedAt: Date;
+  queueMs: number;
+  applyMs: number;
+}
 
 /** Events are written in the operation's own transaction, so they carry its `applied_at` (both are that transaction's now()). */
 const WINDOW_SECONDS = 5;
@@ -13,6 +28,28 @@ const WINDOW_SECONDS = 5;
  */
 export class OperationTraceStore {
   constructor(private readonly db: Db | Knex.Transaction) {}
+
+  /**
+   * The SCIM write log, newest first, keyset-paged on (applied_at, id): creates applied
+   * together (group commit) share one applied_at, so the id breaks ties. The cursor is
+   * the portal's activity cursor (store/portal-cursors.ts); an invalid one reads from the top.
+   */
+  async listOperations(directoryId: string, opts: { before?: string | undefined; limit: number }): Promise<{ rows: OperationListItem[]; next?: string }> {
+    const q = this.db('operations').where({ directory_id: directoryId });
+    const bar = opts.before && isActivityCursor(opts.before) ? opts.before.lastIndexOf('|') : -1;
+    if (opts.before && bar > 0) void q.andWhereRaw('(applied_at, id) < (?::timestamptz, ?::uuid)', [opts.before.slice(0, bar), opts.before.slice(bar + 1)]);
+    const fetched: { id: string; method: string; resource_type: string; resource_id: string | null; summary: string; status: number; scim_type: string | null; received_at: Date; applied_at: Date; queue_ms: number; apply_ms: number; cursor: string }[] = await q
+      .orderBy([{ column: 'applied_at', order: 'desc' }, { column: 'id', order: 'desc' }])
+      .limit(opts.limit + 1)
+      .select('id', 'method', 'resource_type', 'resource_id', 'summary', 'status', 'scim_type', 'received_at', 'applied_at', 'queue_ms', 'apply_ms', this.db.raw(`applied_at::text || '|' || id::text AS cursor`));
+    const rows = fetched.slice(0, opts.limit);
+    const page: { rows: OperationListItem[]; next?: string } = {
+      rows: rows.map((r) => ({ id: r.id, method: r.method, resourceType: r.resource_type, resourceId: r.resource_id, summary: r.summary, status: r.status, scimType: r.scim_type, receivedAt: r.received_at, appliedAt: r.applied_at, queueMs: r.queue_ms, applyMs: r.apply_ms })),
+    };
+    const last = rows[rows.length - 1];
+    if (fetched.length > opts.limit && last) page.next = last.cursor;
+    return page;
+  }
 
   async trace(directoryId: string, operationId: string): Promise<OperationTrace | undefined> {
     const op = await this.db('operations as o')

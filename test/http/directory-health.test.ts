@@ -201,6 +201,18 @@ describe('directory health', { timeout: 180_000 }, () => {
     assert.equal(add.status, 204, add.text);
     const ops = await api('GET', `/directories/${dir.directoryId}/operations?limit=5`);
     assert.equal(ops.status, 200);
+    // Paging the write log with its cursor: every operation once (creates applied together share applied_at).
+    const seen: string[] = [];
+    for (let cursor: string | null = null, pages = 0; pages < 100; pages++) {
+      const pageOf: { body: { data: { id: string }[]; nextCursor: string | null } } = await api('GET', `/directories/${dir.directoryId}/operations?limit=3${cursor ? `&before=${encodeURIComponent(cursor)}` : ''}`);
+      seen.push(...pageOf.body.data.map((o) => o.id));
+      cursor = pageOf.body.nextCursor;
+      if (!cursor) break;
+    }
+    const [{ count }] = await env.db('operations').where({ directory_id: dir.directoryId }).count<{ count: string }[]>({ count: '*' });
+    assert.equal(new Set(seen).size, Number(count));
+    assert.equal(seen.length, Number(count));
+    assert.equal((await api('GET', `/directories/${dir.directoryId}/operations?before=yesterday`)).status, 400);
     const op = ops.body.data.find((o: { method: string; resourceType: string; status: number }) => o.method === 'PATCH' && o.resourceType === 'Group' && o.status === 204);
     assert.ok(op, JSON.stringify(ops.body));
 

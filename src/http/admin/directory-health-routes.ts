@@ -4,7 +4,7 @@ import type { AdminRouteRegistrar } from './admin-deps';
 import { badRequest, notFound } from './api-error';
 import { DirectoryStore, type Directory } from '../../store/directory-store';
 import { ScimHealthStore, isRejectionCursor } from '../../store/scim-health-store';
-import { OperationStore } from '../../store/operation-store';
+import { isActivityCursor } from '../../store/portal-cursors';
 import { OperationTraceStore } from '../../store/operation-trace-store';
 import { isUuid } from '../../shared/uuid';
 import { WARN_SHARE } from '../../shared/rejection-share';
@@ -21,6 +21,7 @@ export const registerDirectoryHealthRoutes: AdminRouteRegistrar = (router, deps)
   const { db } = deps;
   const directories = new DirectoryStore(db);
   const health = new ScimHealthStore(db);
+  const traces = new OperationTraceStore(db);
   const directory = async (ctx: Context): Promise<Directory> => {
     const d = await directories.find(String(ctx.params['directoryId'] ?? ''));
     if (!d) throw notFound('Directory');
@@ -47,17 +48,18 @@ export const registerDirectoryHealthRoutes: AdminRouteRegistrar = (router, deps)
   router.get(`${base}/operations`, async (ctx) => {
     const d = await directory(ctx);
     const q = parse(OperationsQuery, ctx.query);
-    const rows = await new OperationStore(db).listRecent(d.id, q.limit, q.before ? new Date(q.before) : undefined);
+    if (q.before !== undefined && !isActivityCursor(q.before)) throw badRequest('before is not a cursor this API returned');
+    const page = await traces.listOperations(d.id, { before: q.before, limit: q.limit });
     ctx.body = {
-      data: rows.map((o) => ({ id: o.id, method: o.method, resourceType: o.resourceType, resourceId: o.resourceId, summary: o.summary, status: o.status, scimType: o.scimType, receivedAt: o.receivedAt.toISOString(), appliedAt: o.appliedAt.toISOString(), queueMs: o.queueMs, applyMs: o.applyMs })),
-      nextBefore: rows.length === q.limit ? (rows[rows.length - 1]?.appliedAt.toISOString() ?? null) : null,
+      data: page.rows.map((o) => ({ ...o, receivedAt: o.receivedAt.toISOString(), appliedAt: o.appliedAt.toISOString() })),
+      nextCursor: page.next ?? null,
     };
   });
 
   router.get(`${base}/operations/:operationId/trace`, async (ctx) => {
     const d = await directory(ctx);
     const id = String(ctx.params['operationId'] ?? '');
-    const trace = isUuid(id) ? await new OperationTraceStore(db).trace(d.id, id) : undefined;
+    const trace = isUuid(id) ? await traces.trace(d.id, id) : undefined;
     if (!trace) throw notFound('Operation');
     ctx.body = trace;
   });

@@ -13,7 +13,7 @@ export const RejectedRequestsQuery = z.object({
 });
 
 export const OperationsQuery = z.object({
-  before: Timestamp.optional(),
+  before: z.string().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
@@ -59,7 +59,7 @@ export const OperationListItem = z.object({
   applyMs: z.number().int(),
 });
 
-export const OperationPage = z.object({ data: z.array(OperationListItem), nextBefore: Timestamp.nullable() });
+export const OperationPage = z.object({ data: z.array(OperationListItem), nextCursor: z.string().nullable() });
 
 const SinkDelivery = z.object({
   sinkId: Uuid,

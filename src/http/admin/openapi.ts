@@ -67,7 +67,7 @@ export const ADMIN_OPERATIONS: AdminOperation[] = [
     responses: { 200: H.RejectedRequestPage, 400: R.ApiErrorBody, 404: R.ApiErrorBody },
   },
   { method: 'get', path: '/directories/:directoryId/health', summary: 'The 4xx share of SCIM requests over 1 h and 24 h, with the warning', tag: 'directory health', responses: { 200: H.DirectoryHealthShare, 404: R.ApiErrorBody } },
-  { method: 'get', path: '/directories/:directoryId/operations', summary: 'Recent SCIM writes (the activity log), newest first', tag: 'directory health', query: H.OperationsQuery, responses: { 200: H.OperationPage, 400: R.ApiErrorBody, 404: R.ApiErrorBody } },
+  { method: 'get', path: '/directories/:directoryId/operations', summary: 'Recent SCIM writes (the activity log), newest first; pass nextCursor as `before` for the next page', tag: 'directory health', query: H.OperationsQuery, responses: { 200: H.OperationPage, 400: R.ApiErrorBody, 404: R.ApiErrorBody } },
   {
     method: 'get',
     path: '/directories/:directoryId/operations/:operationId/trace',
