@@ -46,7 +46,7 @@ export function isRejectionCursor(v: string): boolean {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
-/** Rows per INSERT statement: far below PostgreSQL's 65,535 bind parameters. */
+/** Rows per INSERT or upsert statement: far below PostgreSQL's 65,535 bind parameters. */
 const INSERT_CHUNK = 1000;
 
 /**
@@ -85,14 +85,17 @@ export class ScimHealthStore {
   async addRequestCounts(deltas: readonly RequestCountDelta[]): Promise<void> {
     if (!deltas.length) return;
     const sorted = [...deltas].sort((a, b) => (a.directoryId === b.directoryId ? a.hour.getTime() - b.hour.getTime() : a.directoryId < b.directoryId ? -1 : 1));
-    const values = sorted.map(() => '(?::uuid, ?::timestamptz, ?::int, ?::int)').join(', ');
-    await this.db.raw(
-      `INSERT INTO scim_request_counts AS c (directory_id, hour, total, rejected)
-       SELECT v.directory_id, v.hour, v.total, v.rejected FROM (VALUES ${values}) AS v(directory_id, hour, total, rejected)
-        WHERE EXISTS (SELECT 1 FROM directories d WHERE d.id = v.directory_id)
-       ON CONFLICT (directory_id, hour) DO UPDATE SET total = c.total + excluded.total, rejected = c.rejected + excluded.rejected`,
-      sorted.flatMap((d) => [d.directoryId, d.hour.toISOString(), d.total, d.rejected]),
-    );
+    for (let i = 0; i < sorted.length; i += INSERT_CHUNK) {
+      const chunk = sorted.slice(i, i + INSERT_CHUNK);
+      const values = chunk.map(() => '(?::uuid, ?::timestamptz, ?::int, ?::int)').join(', ');
+      await this.db.raw(
+        `INSERT INTO scim_request_counts AS c (directory_id, hour, total, rejected)
+         SELECT v.directory_id, v.hour, v.total, v.rejected FROM (VALUES ${values}) AS v(directory_id, hour, total, rejected)
+          WHERE EXISTS (SELECT 1 FROM directories d WHERE d.id = v.directory_id)
+         ON CONFLICT (directory_id, hour) DO UPDATE SET total = c.total + excluded.total, rejected = c.rejected + excluded.rejected`,
+        chunk.flatMap((d) => [d.directoryId, d.hour.toISOString(), d.total, d.rejected]),
+      );
+    }
   }
 
   /** Newest first, keyset-paged on (at, id). */

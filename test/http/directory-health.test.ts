@@ -209,9 +209,11 @@ describe('directory health', { timeout: 180_000 }, () => {
       cursor = pageOf.body.nextCursor;
       if (!cursor) break;
     }
-    const [{ count }] = await env.db('operations').where({ directory_id: dir.directoryId }).count<{ count: string }[]>({ count: '*' });
-    assert.equal(new Set(seen).size, Number(count));
-    assert.equal(seen.length, Number(count));
+    const counted = await env.db('operations').where({ directory_id: dir.directoryId }).count<{ count: string }[]>({ count: '*' });
+    const count = Number(counted[0]?.count);
+    assert.ok(count > 5);
+    assert.equal(new Set(seen).size, count);
+    assert.equal(seen.length, count);
     assert.equal((await api('GET', `/directories/${dir.directoryId}/operations?before=yesterday`)).status, 400);
     const op = ops.body.data.find((o: { method: string; resourceType: string; status: number }) => o.method === 'PATCH' && o.resourceType === 'Group' && o.status === 204);
     assert.ok(op, JSON.stringify(ops.body));
