@@ -112,6 +112,12 @@ export const EnvSchema = z.object({
   RETENTION_BATCH_SIZE: int(1, 100_000).default(1000),
   /** Pause between two retention batches (ms), so pruning never crowds out writes. */
   RETENTION_BATCH_PAUSE_MS: int(0, 60_000).default(100),
+  /** Days a rejected SCIM request (4xx) and the hourly request counters are kept for directory health; 0 keeps them forever. */
+  RETENTION_REJECTIONS_DAYS: int(0, 36_500).default(7),
+  /** Rejected-request records kept per directory (the newest); the retention job deletes older ones beyond it. 0: no cap. */
+  RETENTION_REJECTIONS_MAX_PER_DIRECTORY: int(0, 10_000_000).default(10_000),
+  /** How often each web process writes its buffered directory-health records and request counts (ms). */
+  HEALTH_FLUSH_INTERVAL_MS: int(50, 60_000).default(1000),
   /** Interval of the scheduled drift reconciliation of every directory (ms). */
   RECONCILE_INTERVAL_MS: int(1000, 7 * 86_400_000).default(3_600_000),
   /** Whether scheduled reconciliation repairs the drift it finds (on-demand runs repair only with --repair). */
@@ -191,6 +197,14 @@ export interface Config {
     readonly intervalMs: number;
     readonly batchSize: number;
     readonly pauseMs: number;
+    /** RETENTION_REJECTIONS_DAYS: rejected requests and hourly request counters. */
+    readonly rejectionsDays: number;
+    /** RETENTION_REJECTIONS_MAX_PER_DIRECTORY (0: no cap). */
+    readonly rejectionsMaxPerDirectory: number;
+  };
+  /** Directory health (rejected requests, 4xx share): HEALTH_FLUSH_INTERVAL_MS. */
+  readonly health: {
+    readonly flushIntervalMs: number;
   };
   readonly reconcile: {
     readonly intervalMs: number;
@@ -294,7 +308,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       intervalMs: e.RETENTION_INTERVAL_MS,
       batchSize: e.RETENTION_BATCH_SIZE,
       pauseMs: e.RETENTION_BATCH_PAUSE_MS,
+      rejectionsDays: e.RETENTION_REJECTIONS_DAYS,
+      rejectionsMaxPerDirectory: e.RETENTION_REJECTIONS_MAX_PER_DIRECTORY,
     }),
+    health: Object.freeze({ flushIntervalMs: e.HEALTH_FLUSH_INTERVAL_MS }),
     reconcile: Object.freeze({
       intervalMs: e.RECONCILE_INTERVAL_MS,
       repairOnSchedule: e.RECONCILE_REPAIR_ON_SCHEDULE,

@@ -17,6 +17,7 @@ import { createPortalRouter } from '../http/portal/portal-router';
 import type { WebOps } from './web-ops';
 import { throttleStats } from '../ops/throttle-stats';
 import { koaProxyOptions } from '../ops/proxy-trust';
+import type { ScimHealthRecorder } from '../http/scim/scim-health-recorder';
 
 export interface AppDeps {
   config: Config;
@@ -30,6 +31,8 @@ export interface AppDeps {
   readiness: () => Promise<Record<string, boolean>>;
   /** HTTPS policy, metrics, Bull Board, rate limits (src/main/web-ops.ts); absent in bare unit apps. */
   ops?: WebOps;
+  /** Directory health (rejected requests, request counts), buffered per process; absent: nothing recorded. */
+  health?: ScimHealthRecorder;
 }
 
 const ROUTERS = new WeakMap<Koa, Router[]>();

@@ -20,6 +20,8 @@ import { ChangeListener } from '../store/change-listener';
 import { onLocalAuthChange } from '../store/auth-changes';
 import { PrincipalCache } from '../directory/principal-cache';
 import { ReplayMarkerIndex } from '../queue/replay-marker-index';
+import { ScimHealthStore } from '../store/scim-health-store';
+import { ScimHealthRecorder } from '../http/scim/scim-health-recorder';
 
 export interface WebRuntime {
   server: http.Server;
@@ -79,7 +81,10 @@ export async function startWeb(config: Config, log: Logger, port = config.port):
     return { postgres: pgOk, redis: redisOk, migrations: migrated };
   };
   const ops = createWebOps(config, db, log, principals);
-  const app = createApp({ config, log, db, directories, principals, dispatcher, readiness, ops });
+  // Directory health: counted and buffered in memory, written in one batch per interval (no round trip per request).
+  const health = new ScimHealthRecorder(new ScimHealthStore(db), { flushIntervalMs: config.health.flushIntervalMs }, log.child({ part: 'directory-health' }));
+  health.start();
+  const app = createApp({ config, log, db, directories, principals, dispatcher, readiness, ops, health });
   const server = createServer(config, app.callback());
   // Heroku's router keeps idle connections up to 90 s; stay above it so keep-alive never races a close.
   server.keepAliveTimeout = 95_000;
@@ -96,6 +101,8 @@ export async function startWeb(config: Config, log: Logger, port = config.port):
       // Stop accepting; in-flight requests finish (each waits at most SCIM_REPLY_TIMEOUT_MS); idle keep-alive sockets close now.
       close: () => closeHttpServer(server),
     },
+    // After the server: the requests it drained are recorded too. Before the pool closes.
+    { name: 'directory health', close: () => health.close() },
     { name: 'scim queue', close: () => queue.close() },
     ...ops.closers,
     { name: 'redis', close: () => Promise.allSettled([subscriber.quit(), producer.quit()]) },

@@ -2,7 +2,7 @@ import type { Db } from '../store/db';
 import type { ScimWriteJob } from '../queue/job-payloads';
 import type { ScimResult } from '../scim/write-outcome';
 import type { CommittedEvent } from '../events/event-types';
-import { ScimError, scimErrorBody } from '../scim/scim-error';
+import { ScimError, recordedFault, scimErrorBody } from '../scim/scim-error';
 import { OperationStore } from '../store/operation-store';
 import { EventStore } from '../store/event-store';
 import type { WriteContext, WriteOutcome } from './write-context';
@@ -36,7 +36,7 @@ function route(ctx: WriteContext, job: ScimWriteJob): Promise<WriteOutcome> {
   }
 }
 
-export const errorResult = (e: ScimError): ScimResult => ({ status: e.status, body: scimErrorBody(e) });
+export const errorResult = (e: ScimError): ScimResult => ({ status: e.status, body: scimErrorBody(e), fault: recordedFault(e) });
 
 /**
  * Applies one SCIM write exactly once (G1, G2): the resource change, the
@@ -115,7 +115,7 @@ function toScimError(error: unknown): ScimError | undefined {
   if (error instanceof ScimError) return error;
   if (isUniqueViolation(error, GROUP_NAME_INDEX)) return duplicateGroupName();
   if (isUniqueViolation(error, 'users_directory_user_name_uq')) {
-    return new ScimError(409, 'A user with this userName already exists in this directory', 'uniqueness');
+    return new ScimError(409, 'A user with this userName already exists in this directory', 'uniqueness', { attribute: 'userName' });
   }
   return undefined;
 }

@@ -82,7 +82,11 @@ async function requireUsers(ctx: WriteContext, ids: string[]): Promise<void> {
   const missing = unique.filter((id) => !found.has(id));
   if (missing.length) {
     const shown = missing.slice(0, 5).map((m) => JSON.stringify(m.slice(0, 64))).join(', ');
-    throw new ScimError(400, `members reference unknown users: ${shown}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`, 'invalidValue');
+    throw new ScimError(400, `members reference unknown users: ${shown}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`, 'invalidValue', {
+        attribute: 'members',
+        // The member ids are the client's values: the record keeps only how many.
+        detail: `members reference ${missing.length} unknown user${missing.length === 1 ? '' : 's'}`,
+      });
   }
 }
 

@@ -46,7 +46,11 @@ export async function patchGroupFast(db: Db, job: ScimWriteJob, attempt: number,
     const missing = [...new Set(again.add)].filter((u) => !knownUserIds.has(u));
     if (missing.length) {
       const shown = missing.slice(0, 5).map((m) => JSON.stringify(m.slice(0, 64))).join(', ');
-      throw new ScimError(400, `members reference unknown users: ${shown}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`, 'invalidValue');
+      throw new ScimError(400, `members reference unknown users: ${shown}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`, 'invalidValue', {
+        attribute: 'members',
+        // The member ids are the client's values: the record keeps only how many.
+        detail: `members reference ${missing.length} unknown user${missing.length === 1 ? '' : 's'}`,
+      });
     }
     const docChanged = !isDeepStrictEqual(group.doc, patched.doc);
     const now = new Date();

@@ -10,5 +10,5 @@ export const GROUP_NAME_INDEX = 'groups_directory_display_name_uq';
 
 /** RFC 7644 §3.3: 409 with scimType `uniqueness` (what Entra's validator expects for a duplicate group). */
 export function duplicateGroupName(): ScimError {
-  return new ScimError(409, 'A group with this displayName already exists in this directory', 'uniqueness');
+  return new ScimError(409, 'A group with this displayName already exists in this directory', 'uniqueness', { attribute: 'displayName' });
 }

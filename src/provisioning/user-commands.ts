@@ -27,7 +27,7 @@ function ok(ctx: WriteContext, status: number, row: UserRow, events: NewEvent[])
 export async function createUser(ctx: WriteContext, body: unknown): Promise<WriteOutcome> {
   const { doc } = unwrap(parseUserInput(body));
   const row = await new UserStore(ctx.trx).insert(ctx.directoryId, doc);
-  if (!row) throw new ScimError(409, 'A user with this userName already exists in this directory', 'uniqueness');
+  if (!row) throw new ScimError(409, 'A user with this userName already exists in this directory', 'uniqueness', { attribute: 'userName' });
   return ok(ctx, 201, row, [userEvent('user.created', render(ctx, row), row)]);
 }
 
@@ -75,7 +75,7 @@ async function saveUser(ctx: WriteContext, current: UserRow, doc: ScimDoc): Prom
   const newName = doc['userName'];
   if (typeof newName === 'string' && newName.toLowerCase() !== current.user_name.toLowerCase()) {
     if (await new UserStore(ctx.trx).userNameTaken(ctx.directoryId, newName, current.id)) {
-      throw new ScimError(409, 'A user with this userName already exists in this directory', 'uniqueness');
+      throw new ScimError(409, 'A user with this userName already exists in this directory', 'uniqueness', { attribute: 'userName' });
     }
   }
   const row = await new UserStore(ctx.trx).update(current.id, doc);

@@ -26,7 +26,7 @@ export interface FastWrite {
 
 const TAKEN = 'A user with this userName already exists in this directory';
 /** The 409 of a taken userName, built once (an Error per write would cost a stack trace each). */
-const CONFLICT: ScimResult = Object.freeze({ status: 409, body: scimErrorBody(new ScimError(409, TAKEN, 'uniqueness')) });
+const CONFLICT: ScimResult = Object.freeze({ status: 409, body: scimErrorBody(new ScimError(409, TAKEN, 'uniqueness')), fault: { attribute: 'userName', detail: TAKEN } });
 
 /** Compare-and-set attempts before a write falls back to the locking transaction. */
 const CAS_ATTEMPTS = 5;

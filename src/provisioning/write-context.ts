@@ -35,5 +35,5 @@ export function checkIfMatch(ifMatch: string | undefined, version: number): void
 }
 
 export function notFound(resourceType: 'User' | 'Group', id: string): ScimError {
-  return new ScimError(404, `${resourceType} ${JSON.stringify(id.slice(0, 100))} not found`);
+  return new ScimError(404, `${resourceType} ${JSON.stringify(id.slice(0, 100))} not found`, undefined, { detail: `${resourceType} not found` });
 }

@@ -6,6 +6,7 @@ import {
   findExtensionSchema,
 } from './attribute-definitions';
 import { badRequest, ScimType } from './scim-error';
+import { redactScimPath } from './redact-scim-path';
 import { Result, err, ok } from './result';
 import { GROUP_SCHEMA, USER_SCHEMA } from './schema-urns';
 
@@ -39,7 +40,9 @@ export function leafDef(ref: AttrRef): AttributeDefinition | undefined {
  * are accepted verbatim so custom extensions stay usable (lossless storage).
  */
 export function resolveAttrPath(text: string, resourceType: 'User' | 'Group', scimType: ScimType): Result<AttrRef> {
-  const fail = (why: string) => err(badRequest(scimType, `${why}: '${text.slice(0, 200)}'`));
+  // The record keeps the reason and the path (redacted), never the raw text.
+  const attribute = redactScimPath(text);
+  const fail = (why: string) => err(badRequest(scimType, `${why}: '${text.slice(0, 200)}'`, { detail: why, ...(attribute !== undefined ? { attribute } : {}) }));
   let urn: string | undefined;
   let rest = text;
   if (/^urn:/i.test(text)) {

@@ -2,12 +2,14 @@ import { AttributeDefinition, findAttribute } from './attribute-definitions';
 import { isPlainObject } from './deep-equal';
 import { badRequest } from './scim-error';
 import { Result, err, ok } from './result';
+import { pathFault } from './redact-scim-path';
 
 /** Marker for "attribute unassigned": RFC 7643 §2.5 treats null like absence. */
 export const UNASSIGNED = Symbol('unassigned');
 
 function invalid(label: string, why: string) {
-  return err(badRequest('invalidValue', `Attribute '${label}' ${why}`));
+  // `label` is an attribute name, or a PATCH path whose value filter may hold literals: the record gets it redacted.
+  return err(badRequest('invalidValue', `Attribute '${label}' ${why}`, pathFault(label, (shown) => `Attribute '${shown}' ${why}`)));
 }
 
 /**

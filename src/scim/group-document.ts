@@ -22,11 +22,11 @@ export function parseMemberValues(raw: unknown, label = 'members'): Result<strin
   const list = Array.isArray(raw) ? raw : [raw];
   const ids: string[] = [];
   for (const m of list) {
-    if (!isPlainObject(m)) return err(badRequest('invalidValue', `Each of '${label}' must be an object with a 'value'`));
+    if (!isPlainObject(m)) return err(badRequest('invalidValue', `Each of '${label}' must be an object with a 'value'`, { attribute: label }));
     const key = Object.keys(m).find((k) => k.toLowerCase() === 'value');
     const v = key === undefined ? undefined : m[key];
     if (typeof v !== 'string' || v === '') {
-      return err(badRequest('invalidValue', `'${label}[].value' must be a non-empty string`));
+      return err(badRequest('invalidValue', `'${label}[].value' must be a non-empty string`, { attribute: `${label}.value` }));
     }
     if (!ids.includes(v)) ids.push(v);
   }
@@ -60,10 +60,10 @@ export function parseGroupInput(body: unknown): Result<{ doc: ScimDoc; memberIds
   Object.assign(doc, normalised.value);
   const displayName = doc['displayName'];
   if (typeof displayName !== 'string' || displayName.trim() === '') {
-    return err(badRequest('invalidValue', "Attribute 'displayName' is required and must be a non-empty string"));
+    return err(badRequest('invalidValue', "Attribute 'displayName' is required and must be a non-empty string", { attribute: 'displayName' }));
   }
   if (doc['externalId'] !== undefined && typeof doc['externalId'] !== 'string') {
-    return err(badRequest('invalidValue', "Attribute 'externalId' must be a string"));
+    return err(badRequest('invalidValue', "Attribute 'externalId' must be a string", { attribute: 'externalId' }));
   }
   doc['schemas'] = withExtensionUrns(schemas.value, doc);
   return ok({ doc, memberIds });

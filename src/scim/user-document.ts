@@ -34,7 +34,7 @@ const SERVER_OWNED = new Set(['id', 'meta', 'groups', 'schemas', 'password']);
  */
 export function parseSchemas(raw: unknown, coreUrn: string, known: readonly string[]): Result<string[]> {
   if (!Array.isArray(raw) || !raw.every((s): s is string => typeof s === 'string')) {
-    return err(badRequest('invalidSyntax', `'schemas' must be an array of URNs containing '${coreUrn}'`));
+    return err(badRequest('invalidSyntax', `'schemas' must be an array of URNs containing '${coreUrn}'`, { attribute: 'schemas' }));
   }
   const out: string[] = [];
   for (const s of raw) {
@@ -42,7 +42,7 @@ export function parseSchemas(raw: unknown, coreUrn: string, known: readonly stri
     if (!out.includes(canon)) out.push(canon);
   }
   if (!out.includes(coreUrn)) {
-    return err(badRequest('invalidSyntax', `'schemas' must contain '${coreUrn}'`));
+    return err(badRequest('invalidSyntax', `'schemas' must contain '${coreUrn}'`, { attribute: 'schemas' }));
   }
   return ok(out);
 }
@@ -74,7 +74,7 @@ export function parseUserInput(body: unknown): Result<{ doc: ScimDoc; hadPasswor
     if (SERVER_OWNED.has(lower)) continue;
     if (lower === ENTERPRISE_USER_SCHEMA.toLowerCase()) {
       if (value === null) continue;
-      if (!isPlainObject(value)) return err(badRequest('invalidValue', `Attribute '${ENTERPRISE_USER_SCHEMA}' must be an object`));
+      if (!isPlainObject(value)) return err(badRequest('invalidValue', `Attribute '${ENTERPRISE_USER_SCHEMA}' must be an object`, { attribute: ENTERPRISE_USER_SCHEMA }));
       const ext = normaliseAttributes(value, ENTERPRISE_USER_SCHEMA_DEFINITION.attributes, `${ENTERPRISE_USER_SCHEMA}:`);
       if (!ext.ok) return ext;
       doc[ENTERPRISE_USER_SCHEMA] = ext.value;
@@ -93,11 +93,11 @@ export function parseUserInput(body: unknown): Result<{ doc: ScimDoc; hadPasswor
 
   const userName = doc['userName'];
   if (typeof userName !== 'string' || userName.trim() === '') {
-    return err(badRequest('invalidValue', "Attribute 'userName' is required and must be a non-empty string"));
+    return err(badRequest('invalidValue', "Attribute 'userName' is required and must be a non-empty string", { attribute: 'userName' }));
   }
   if (doc['active'] === undefined) doc['active'] = true;
   if (doc['externalId'] !== undefined && typeof doc['externalId'] !== 'string') {
-    return err(badRequest('invalidValue', "Attribute 'externalId' must be a string"));
+    return err(badRequest('invalidValue', "Attribute 'externalId' must be a string", { attribute: 'externalId' }));
   }
   doc['schemas'] = withExtensionUrns(schemas.value, doc);
   return ok({ doc, hadPassword });

@@ -5,6 +5,11 @@
  */
 export interface ScimResult {
   status: number;
+  /**
+   * Error results only: the attribute at fault and a value-free detail, for the web
+   * process's rejected-request record (the body's detail may quote client values).
+   */
+  fault?: { attribute?: string; detail: string };
   body?: unknown;
   location?: string;
   etag?: string;

@@ -1,3 +1,4 @@
+import { isUuid } from '../common/uuid';
 import type { Queryable } from './db';
 import { runPrepared, statement } from './prepared';
 import type { GroupRow } from './group-store';
@@ -23,7 +24,8 @@ export class GroupWriteStore {
 
   /** The group and which of `userIds` are users of this directory (members must be). */
   async readGroupAndUsers(directoryId: string, groupId: string, userIds: string[]): Promise<{ group: GroupRow; knownUserIds: Set<string> } | undefined> {
-    const { rows } = await runPrepared<GroupRow & { known_user_ids: string[] }>(this.db, READ_GROUP_WITH_USERS, [directoryId, groupId, userIds]);
+    // A member value that is not a uuid names no user (and would make the ::uuid[] cast throw: a 5xx for bad input).
+    const { rows } = await runPrepared<GroupRow & { known_user_ids: string[] }>(this.db, READ_GROUP_WITH_USERS, [directoryId, groupId, userIds.filter(isUuid)]);
     const row = rows[0];
     if (!row) return undefined;
     const { known_user_ids: known, ...group } = row;

@@ -113,3 +113,42 @@ export async function pruneReplayMarkerBatch(conn: RetentionConnection, limit: n
   });
   return r.rowCount ?? 0;
 }
+
+/**
+ * One batch of a directory's rejected-request records (directory health) older than
+ * the cutoff, oldest first, through the (directory_id, at, id) index.
+ */
+export async function pruneRejectionBatch(conn: RetentionConnection, directoryId: string, olderThanSeconds: number, limit: number): Promise<number> {
+  const r = await conn.query({
+    text: `DELETE FROM scim_rejections WHERE ctid = ANY(ARRAY(
+             SELECT ctid FROM scim_rejections
+              WHERE directory_id = $1 AND at < now() - make_interval(secs => $2)
+              ORDER BY at, id LIMIT $3))`,
+    values: [directoryId, olderThanSeconds, limit],
+  });
+  return r.rowCount ?? 0;
+}
+
+/** One batch of a directory's rejected-request records beyond the newest `keep` (the size cap). */
+export async function capRejectionBatch(conn: RetentionConnection, directoryId: string, keep: number, limit: number): Promise<number> {
+  const r = await conn.query({
+    text: `DELETE FROM scim_rejections WHERE ctid = ANY(ARRAY(
+             SELECT ctid FROM scim_rejections
+              WHERE directory_id = $1
+              ORDER BY at DESC, id DESC OFFSET $2 LIMIT $3))`,
+    values: [directoryId, keep, limit],
+  });
+  return r.rowCount ?? 0;
+}
+
+/** One batch of a directory's hourly request counters whose hour ended before the cutoff. */
+export async function pruneRequestCountBatch(conn: RetentionConnection, directoryId: string, olderThanSeconds: number, limit: number): Promise<number> {
+  const r = await conn.query({
+    text: `DELETE FROM scim_request_counts WHERE ctid = ANY(ARRAY(
+             SELECT ctid FROM scim_request_counts
+              WHERE directory_id = $1 AND hour < now() - make_interval(secs => $2) - interval '1 hour'
+              ORDER BY hour LIMIT $3))`,
+    values: [directoryId, olderThanSeconds, limit],
+  });
+  return r.rowCount ?? 0;
+}

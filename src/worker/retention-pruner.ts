@@ -1,7 +1,10 @@
 import type { Logger } from 'pino';
 import type { Db } from '../store/db';
 import {
+  capRejectionBatch,
   pruneDeliveredBatch,
+  pruneRejectionBatch,
+  pruneRequestCountBatch,
   pruneEventBatch,
   pruneOperationBatch,
   pruneReplayedDeadLetterBatch,
@@ -20,6 +23,10 @@ export interface RetentionSettings {
   batchSize: number;
   /** Pause between two batches (ms): pruning yields the database to the write path. */
   pauseMs: number;
+  /** Directory health: rejected requests and hourly request counters older than this (days) are pruned; 0 or absent keeps them. */
+  rejectionsDays?: number;
+  /** Directory health: rejected requests kept per directory (the newest); 0 or absent: no cap. */
+  rejectionsMaxPerDirectory?: number;
 }
 
 export interface PruneCounts {
@@ -28,6 +35,9 @@ export interface PruneCounts {
   deliveries: number;
   deadLetters: number;
   replayMarkers: number;
+  /** Rejected-request records (age and per-directory cap) and hourly request counters. */
+  rejections?: number;
+  requestCounts?: number;
   /** DELETE statements run. */
   batches: number;
 }
@@ -94,7 +104,7 @@ export class RetentionPruner {
   }
 
   private async run(): Promise<PruneRun> {
-    const counts: PruneCounts = { events: 0, operations: 0, deliveries: 0, deadLetters: 0, replayMarkers: 0, batches: 0 };
+    const counts: PruneCounts = { events: 0, operations: 0, deliveries: 0, deadLetters: 0, replayMarkers: 0, rejections: 0, requestCounts: 0, batches: 0 };
     const client = this.db.client as unknown as KnexPgClient;
     const conn = await client.acquireConnection();
     let locked = false;
@@ -107,7 +117,7 @@ export class RetentionPruner {
       await conn.query({ text: `SET statement_timeout = '60s'`, values: [] });
       const t0 = Date.now();
       await this.pruneAll(conn, counts);
-      const total = counts.events + counts.operations + counts.deliveries + counts.deadLetters + counts.replayMarkers;
+      const total = counts.events + counts.operations + counts.deliveries + counts.deadLetters + counts.replayMarkers + (counts.rejections ?? 0) + (counts.requestCounts ?? 0);
       if (total) this.log.info({ ...counts, ms: Date.now() - t0 }, 'retention: pruned old rows');
       return { ...counts, skipped: false };
     } finally {
@@ -132,12 +142,20 @@ export class RetentionPruner {
       counts.deadLetters += await this.loop(counts, () => pruneReplayedDeadLetterBatch(conn, age, s.batchSize));
     }
     counts.replayMarkers += await this.loop(counts, () => pruneReplayMarkerBatch(conn, s.batchSize));
-    if (s.eventsDays <= 0 && s.operationsDays <= 0) return;
+    const rejectionsAge = (s.rejectionsDays ?? 0) * DAY_SECONDS;
+    const rejectionsCap = s.rejectionsMaxPerDirectory ?? 0;
+    if (s.eventsDays <= 0 && s.operationsDays <= 0 && rejectionsAge <= 0 && rejectionsCap <= 0) return;
     const dirs = (await conn.query({ text: 'SELECT id FROM directories ORDER BY id', values: [] })).rows as { id: string }[];
     for (const { id } of dirs) {
       if (this.stopped) return;
       if (s.eventsDays > 0) counts.events += await this.pruneDirectoryEvents(conn, id, s.eventsDays * DAY_SECONDS, counts);
       if (s.operationsDays > 0) counts.operations += await this.loop(counts, () => pruneOperationBatch(conn, id, s.operationsDays * DAY_SECONDS, s.batchSize));
+      // Directory health (issue 13): 7 days by default, and at most the newest N records per directory.
+      if (rejectionsAge > 0) {
+        counts.rejections = (counts.rejections ?? 0) + (await this.loop(counts, () => pruneRejectionBatch(conn, id, rejectionsAge, s.batchSize)));
+        counts.requestCounts = (counts.requestCounts ?? 0) + (await this.loop(counts, () => pruneRequestCountBatch(conn, id, rejectionsAge, s.batchSize)));
+      }
+      if (rejectionsCap > 0) counts.rejections = (counts.rejections ?? 0) + (await this.loop(counts, () => capRejectionBatch(conn, id, rejectionsCap, s.batchSize)));
     }
   }
 

@@ -133,6 +133,17 @@ describe('real admin API responses validate against the OpenAPI description', { 
     await call('GET', '/delivery/stats', '/delivery/stats');
     await call('POST', '/directories/:directoryId/reconcile', `/directories/${dir.directoryId}/reconcile`, { repair: false });
     await call('GET', '/directories/:directoryId/reconcile-reports', `/directories/${dir.directoryId}/reconcile-reports`);
+    // Directory health: a rejected request, the share, the write log and one operation's trace.
+    assert.equal((await scim('GET', '/Users?count=x')).status, 400);
+    const D = '/directories/:directoryId';
+    const d = `/directories/${dir.directoryId}`;
+    await until(async () => (await api('GET', `${d}/rejected-requests`)).body.data.length > 0);
+    await call('GET', `${D}/rejected-requests`, `${d}/rejected-requests?limit=10`);
+    assert.equal((await call('GET', `${D}/rejected-requests`, `${d}/rejected-requests?before=nope`)).status, 400);
+    await call('GET', `${D}/health`, `${d}/health`);
+    const writes = await call('GET', `${D}/operations`, `${d}/operations?limit=5`);
+    await call('GET', `${D}/operations/:operationId/trace`, `${d}/operations/${writes.body.data[0].id}/trace`);
+    assert.equal((await call('GET', `${D}/operations/:operationId/trace`, `${d}/operations/00000000-0000-4000-8000-000000000000/trace`)).status, 404);
 
     // docs/delivery.md's typed client reads the same feed, in order, and resumes from its cursor.
     const client = { baseUrl: env.baseUrl, apiKey: ADMIN_KEY, organizationId: dir.organizationId };

@@ -3,6 +3,7 @@ import { ORGANIZATION_REQUESTS as O } from './organization-routes';
 import { DELIVERY_REQUESTS as D } from './delivery-routes';
 import * as R from './admin-response-schemas';
 import { packageVersion } from '../../common/package-version';
+import * as H from './directory-health-schemas';
 
 /** One admin API operation: its route as registered (koa path syntax) and its zod schemas. */
 export interface AdminOperation {
@@ -56,6 +57,25 @@ export const ADMIN_OPERATIONS: AdminOperation[] = [
   { method: 'get', path: '/delivery/stats', summary: 'Delivery health', tag: 'delivery', responses: { 200: R.DeliveryStats } },
   { method: 'post', path: '/directories/:directoryId/reconcile', summary: 'Reconcile a directory with the app user model now', tag: 'reconciliation', body: D.Reconcile, responses: { 200: R.ReconcileReport, 404: R.ApiErrorBody } },
   { method: 'get', path: '/directories/:directoryId/reconcile-reports', summary: 'Recent reconciliation reports', tag: 'reconciliation', responses: { 200: R.Lists.ReconcileReports, 404: R.ApiErrorBody } },
+  {
+    method: 'get',
+    path: '/directories/:directoryId/rejected-requests',
+    summary: "The directory's rejected SCIM requests (4xx), newest first",
+    description: 'Every 4xx an authenticated SCIM client of the directory got (401s are not recorded per directory): time, method, path (ids only), status, scimType, a value-free detail and the attribute or PATCH path at fault. Never values, tokens or bodies. Kept RETENTION_REJECTIONS_DAYS days (7), at most RETENTION_REJECTIONS_MAX_PER_DIRECTORY per directory. Pass nextCursor as `before` for the next page.',
+    tag: 'directory health',
+    query: H.RejectedRequestsQuery,
+    responses: { 200: H.RejectedRequestPage, 400: R.ApiErrorBody, 404: R.ApiErrorBody },
+  },
+  { method: 'get', path: '/directories/:directoryId/health', summary: 'The 4xx share of SCIM requests over 1 h and 24 h, with the warning', tag: 'directory health', responses: { 200: H.DirectoryHealthShare, 404: R.ApiErrorBody } },
+  { method: 'get', path: '/directories/:directoryId/operations', summary: 'Recent SCIM writes (the activity log), newest first; pass nextCursor as `before` for the next page', tag: 'directory health', query: H.OperationsQuery, responses: { 200: H.OperationPage, 400: R.ApiErrorBody, 404: R.ApiErrorBody } },
+  {
+    method: 'get',
+    path: '/directories/:directoryId/operations/:operationId/trace',
+    summary: 'Trace one SCIM write: request, operation, events, per-sink delivery',
+    description: 'The request, then the operation (queue wait, apply time, attempts), then the events it wrote (type, resource version, sequence), then each sink\'s delivery of each event (status, attempts, last error, delivered at). An event is delivered to a sink once the sink\'s cursor passed it and no deliveries row says otherwise (docs/delivery.md); `deliveredBy` is then the cursor\'s last move, an upper bound.',
+    tag: 'directory health',
+    responses: { 200: H.OperationTrace, 404: R.ApiErrorBody },
+  },
 ];
 
 const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'No Content', 400: 'Invalid request', 404: 'Not found', 409: 'Conflict', 410: 'Gone: the cursor is older than the retention horizon (start again without a cursor)' };
@@ -70,6 +90,7 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, u
 const NAMED = new Map<z.ZodType, string>([
   ...Object.entries(R).flatMap(([name, schema]) => (schema instanceof z.ZodType ? [[schema, name] as const] : [])),
   ...Object.entries(R.Lists).map(([name, schema]) => [schema, `${name}List`] as const),
+  ...Object.entries(H.HEALTH_SCHEMAS).map(([name, schema]) => [schema, name] as const),
 ]);
 
 function responseSchema(schema: z.ZodType): Record<string, unknown> {

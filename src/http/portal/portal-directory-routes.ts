@@ -8,6 +8,7 @@ import { directorySyncDisabledPage, directorySyncPage } from './pages/directory-
 import { credentialsPage, providerSetupPage } from './pages/setup-page';
 import { directoryPage } from './pages/directory-page';
 import { scimBaseUrl } from '../../common/scim-base-url';
+import { ScimHealthStore } from '../../store/scim-health-store';
 import type { PortalDeps } from './portal-deps';
 import { NOT_ENABLED, frameOf, newNonce, ownedDirectory, sendHtml } from './portal-page';
 import { PortalError, formField, portalState, requireCsrf, requirePortalSession } from './portal-session';
@@ -64,9 +65,9 @@ export function registerPortalDirectoryRoutes(router: Router, deps: PortalDeps):
 
   router.get('/portal/directories/:directoryId', auth, async (ctx) => {
     const directory = await ownedDirectory(ctx, directories);
-    const [health, tokens] = await Promise.all([reads.health(directory.id), directories.listTokens(directory.id)]);
+    const [health, tokens, shares] = await Promise.all([reads.health(directory.id), directories.listTokens(directory.id), new ScimHealthStore(deps.db).shares(directory.id)]);
     const throttle = await deps.throttleStats?.(directory.id).catch(() => undefined);
-    sendHtml(ctx, directoryPage(frameOf(ctx), { directory, health, tokens, throttle, scimUrl: scimBaseUrl(deps.config.publicUrl, directory.id), rotateNonce: newNonce(), noticeCode: noticeParam(ctx) }));
+    sendHtml(ctx, directoryPage(frameOf(ctx), { directory, health, tokens, throttle, shares, scimUrl: scimBaseUrl(deps.config.publicUrl, directory.id), rotateNonce: newNonce(), noticeCode: noticeParam(ctx) }));
   });
 
   router.post('/portal/directories/:directoryId/rotate', auth, csrf, async (ctx) => {

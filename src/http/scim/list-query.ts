@@ -20,7 +20,7 @@ const single = (q: Query, name: string): string | undefined => {
 
 function integer(raw: string | undefined, name: string): number | undefined {
   if (raw === undefined || raw.trim() === '') return undefined;
-  if (!/^-?\d{1,12}$/.test(raw.trim())) throw new ScimError(400, `${name} must be an integer`, 'invalidValue');
+  if (!/^-?\d{1,12}$/.test(raw.trim())) throw new ScimError(400, `${name} must be an integer`, 'invalidValue', { attribute: name });
   return Number(raw.trim());
 }
 

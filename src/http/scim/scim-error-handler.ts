@@ -4,6 +4,7 @@ import { ScimError } from '../../scim/scim-error';
 import { ReplyTimeoutError } from '../../queue/scim-dispatcher';
 import { sendScimError } from '../shared/scim-response';
 import { isTransientDbError } from '../../store/pg-errors';
+import { noteErrorFault } from './record-scim-outcome';
 
 /**
  * Every error under /scim leaves as a SCIM error body (RFC 7644 §3.12). Unknown
@@ -15,11 +16,12 @@ export function scimErrorHandler(log: Logger, retryAfterSeconds = 5): Middleware
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) throw new ScimError(404, `No SCIM endpoint at ${ctx.method} ${ctx.path.slice(0, 200)}`);
+      if (ctx.status === 404 && ctx.body === undefined) throw new ScimError(404, `No SCIM endpoint at ${ctx.method} ${ctx.path.slice(0, 200)}`, undefined, { detail: 'No SCIM endpoint at this path' });
       if (ctx.status === 405 && !(ctx.body && typeof ctx.body === 'object')) throw new ScimError(405, `Method ${ctx.method} is not allowed here`);
     } catch (error) {
       if (error instanceof ReplyTimeoutError) ctx.set('Retry-After', String(error.retryAfterSeconds));
       if (error instanceof ScimError) {
+        noteErrorFault(ctx, error);
         sendScimError(ctx, error);
         return;
       }
@@ -31,7 +33,9 @@ export function scimErrorHandler(log: Logger, retryAfterSeconds = 5): Middleware
       }
       const status = httpStatusOf(error);
       if (status && status < 500) {
-        sendScimError(ctx, new ScimError(status, status === 413 ? 'Request body too large' : 'Bad request', status === 400 ? 'invalidSyntax' : undefined));
+        const scimError = new ScimError(status, status === 413 ? 'Request body too large' : 'Bad request', status === 400 ? 'invalidSyntax' : undefined);
+        noteErrorFault(ctx, scimError);
+        sendScimError(ctx, scimError);
         return;
       }
       log.error({ err: error, requestId: ctx.state.requestId, method: ctx.method, route: ctx._matchedRoute }, 'unhandled error');

@@ -63,7 +63,7 @@ export function registerScimReadRoutes(router: Router, deps: ScimReadDeps): void
     const q = parseListQuery(ctx.query, deps.config.scim.maxResults);
     const id = ctx.params['id'] ?? '';
     const row = isUuid(id) ? await new UserWriteStore(deps.db).readUser(principalOf(ctx).directoryId, id) : undefined;
-    if (!row) throw new ScimError(404, `User ${JSON.stringify((ctx.params['id'] ?? '').slice(0, 100))} not found`);
+    if (!row) throw new ScimError(404, `User ${JSON.stringify((ctx.params['id'] ?? '').slice(0, 100))} not found`, undefined, { detail: 'User not found' });
     sendScimResult(ctx, { status: 200, body: renderUser(toStoredUser(row), renderOptions(deps, ctx, q)), etag: etagFor(row.version) });
   });
 
@@ -79,7 +79,7 @@ export function registerScimReadRoutes(router: Router, deps: ScimReadDeps): void
   router.get('/Groups/:id', async (ctx) => {
     const q = parseListQuery(ctx.query, deps.config.scim.maxResults);
     const row = await new GroupStore(deps.db).find(principalOf(ctx).directoryId, ctx.params['id'] ?? '');
-    if (!row) throw new ScimError(404, `Group ${JSON.stringify((ctx.params['id'] ?? '').slice(0, 100))} not found`);
+    if (!row) throw new ScimError(404, `Group ${JSON.stringify((ctx.params['id'] ?? '').slice(0, 100))} not found`, undefined, { detail: 'Group not found' });
     const opts = renderOptions(deps, ctx, q);
     if (!wantsMembers(q)) {
       sendScimResult(ctx, { status: 200, body: renderGroup(toStoredGroup(row), undefined, opts), etag: etagFor(row.version) });

@@ -15,6 +15,8 @@ import { scimBaseUrl } from '../../common/scim-base-url';
 import { registerScimWriteRoutes } from './scim-write-routes';
 import { ScimError } from '../../scim/scim-error';
 import { authFailureLimit, directoryRateLimit, type ScimThrottle } from './rate-limit';
+import { recordScimOutcome } from './record-scim-outcome';
+import type { ScimHealthRecorder } from './scim-health-recorder';
 
 export interface ScimRouterDeps {
   config: Pick<Config, 'publicUrl' | 'scim'>;
@@ -25,11 +27,15 @@ export interface ScimRouterDeps {
   log: Logger;
   /** Rate limits (issue 5); absent: no limits. */
   ops?: { throttle: ScimThrottle };
+  /** Directory health: counts requests and records rejected ones (issue 13); absent: nothing recorded. */
+  health?: Pick<ScimHealthRecorder, 'request'>;
 }
 
 /** Everything under /scim/v2/{directoryId}: bearer auth, then SCIM resources and discovery. */
 export function createScimRouter(deps: ScimRouterDeps): Router {
   const router = new Router({ prefix: '/scim/v2/:directoryId', sensitive: true, strict: true });
+  // Outermost: it sees the final status of every request, whichever layer answered.
+  if (deps.health) router.use(recordScimOutcome(deps.health));
   router.use(scimErrorHandler(deps.log, deps.config.scim.retryAfterSeconds));
   if (deps.ops) router.use(authFailureLimit(deps.ops.throttle));
   router.use(bearerAuth(deps.directories, deps.principals));
@@ -44,7 +50,7 @@ export function createScimRouter(deps: ScimRouterDeps): Router {
   const list = (resources: unknown[]) => ({ schemas: [LIST_RESPONSE_SCHEMA], totalResults: resources.length, startIndex: 1, itemsPerPage: resources.length, Resources: resources });
   const byId = (docs: Record<string, unknown>[], id: string, what: string) => {
     const doc = docs.find((d) => String(d['id']).toLowerCase() === id.toLowerCase());
-    if (!doc) throw new ScimError(404, `${what} ${JSON.stringify(id.slice(0, 200))} not found`);
+    if (!doc) throw new ScimError(404, `${what} ${JSON.stringify(id.slice(0, 200))} not found`, undefined, { detail: `${what} not found` });
     return doc;
   };
 

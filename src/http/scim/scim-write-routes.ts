@@ -16,6 +16,7 @@ import { stripPasswords } from './strip-passwords';
 import { normaliseProviderRequest } from '../../scim/quirks/provider-quirks';
 import { sendScimResult } from '../shared/scim-response';
 import { scimBaseUrl } from '../../common/scim-base-url';
+import { noteResultFault } from './record-scim-outcome';
 
 export interface ScimWriteDeps {
   dispatcher: ScimDispatcher;
@@ -43,7 +44,7 @@ export function registerScimWriteRoutes(router: Router, deps: ScimWriteDeps): vo
 async function submit(deps: ScimWriteDeps, ctx: Context, method: ScimMethod, resourceType: ScimResourceType, resourceId: string | undefined): Promise<void> {
   const principal = ctx.state.principal as DirectoryPrincipal;
   // Okta's 404 probes use ids like 010101001010101011001010101011: no such id can exist, answer without queueing.
-  if (resourceId !== undefined && !isUuid(resourceId)) throw new ScimError(404, `${resourceType} ${JSON.stringify(resourceId.slice(0, 100))} not found`);
+  if (resourceId !== undefined && !isUuid(resourceId)) throw new ScimError(404, `${resourceType} ${JSON.stringify(resourceId.slice(0, 100))} not found`, undefined, { detail: `${resourceType} not found` });
   const raw = method === 'DELETE' ? undefined : stripPasswords(await readScimBody(ctx, { maxBytes: deps.config.scim.maxBodyBytes, maxDepth: deps.config.scim.maxJsonDepth }));
   // Provider quirks become RFC forms here, once: everything after (validation, queue, worker) sees only those.
   const body = normaliseProviderRequest({ provider: principal.provider, method, resourceType, body: raw });
@@ -68,6 +69,8 @@ async function submit(deps: ScimWriteDeps, ctx: Context, method: ScimMethod, res
     },
     fingerprint,
   );
+  // A 4xx the worker computed (409, 404, 400 from PATCH, 412) is recorded with the others, at response time.
+  noteResultFault(ctx, result);
   sendScimResult(ctx, result);
 }
 

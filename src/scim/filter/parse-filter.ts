@@ -3,7 +3,8 @@ import { AttrRef, leafDef, resolveAttrPath } from '../attribute-path';
 import { findAttribute } from '../attribute-definitions';
 import { coerceBoolean } from '../attribute-value';
 import { Result, err, ok } from '../result';
-import { badRequest } from '../scim-error';
+import { badRequest, type ScimFault } from '../scim-error';
+import { redactScimPath } from '../redact-scim-path';
 import { isUnstorableText } from '../storable-text';
 import { isStorableInstant } from '../storable-date';
 import { parseFilterSyntax } from './filter-tokens';
@@ -35,7 +36,16 @@ interface Ctx {
   nodes: number;
 }
 
-const fail = (detail: string) => err(badRequest('invalidFilter', detail));
+/**
+ * Filter errors: `detail` names attributes and operators only, except where a
+ * `fault` is given (the tokenizer's message quotes the filter text): the record
+ * then keeps that value-free detail instead (docs/admin-portal.md, "Rejected").
+ */
+const fail = (detail: string, fault?: ScimFault) => err(badRequest('invalidFilter', detail, fault));
+const about = (attrPath: string): ScimFault => {
+  const attribute = redactScimPath(attrPath);
+  return attribute !== undefined ? { attribute } : {};
+};
 const ORDERING = new Set<CompareOp>(['gt', 'ge', 'lt', 'le']);
 const SUBSTRING = new Set<CompareOp>(['co', 'sw', 'ew']);
 
@@ -52,7 +62,7 @@ export function parseFilter(text: string, resourceType: Rt): Result<FilterNode> 
   try {
     ast = parseFilterSyntax(text, FILTER_LIMITS.maxDepth);
   } catch (e) {
-    return fail(`Invalid filter: ${e instanceof Error ? e.message.slice(0, 200) : 'syntax error'}`);
+    return fail(`Invalid filter: ${e instanceof Error ? e.message.slice(0, 200) : 'syntax error'}`, { detail: 'Invalid filter syntax' });
   }
   return convert(ast, { rt: resourceType, nodes: 0 }, 0);
 }
@@ -94,7 +104,7 @@ function convertValuePath(f: { attrPath: string; valFilter: Filter }, ctx: Ctx, 
   if (!path.ok) return path;
   const p = path.value;
   if (p.subAttribute !== undefined || (p.def && p.def.type !== 'complex')) {
-    return fail(`'${f.attrPath}[...]' requires a complex attribute`);
+    return fail(`'${f.attrPath}[...]' requires a complex attribute`, about(f.attrPath));
   }
   const inner = convert(f.valFilter, { ...ctx, parent: p }, depth + 1);
   return inner.ok ? ok({ kind: 'valuePath', path: p, filter: inner.value }) : inner;
@@ -104,10 +114,10 @@ function convertValuePath(f: { attrPath: string; valFilter: Filter }, ctx: Ctx, 
 function resolve(attrPath: string, ctx: Ctx): Result<AttrRef> {
   const parent = ctx.parent;
   if (!parent) return resolveAttrPath(attrPath, ctx.rt, 'invalidFilter');
-  if (!/^[A-Za-z$][\w$-]*$/.test(attrPath)) return fail(`Invalid sub-attribute '${attrPath.slice(0, 100)}'`);
+  if (!/^[A-Za-z$][\w$-]*$/.test(attrPath)) return fail(`Invalid sub-attribute '${attrPath.slice(0, 100)}'`, { detail: 'Invalid sub-attribute' });
   if (!parent.def) return ok({ ...parent, subAttribute: attrPath });
   const subDef = findAttribute(parent.def.subAttributes, attrPath);
-  if (!subDef) return fail(`Unknown sub-attribute '${attrPath.slice(0, 100)}' of '${parent.attribute}'`);
+  if (!subDef) return fail(`Unknown sub-attribute '${attrPath.slice(0, 100)}' of '${parent.attribute}'`, about(`${parent.attribute}.${attrPath}`));
   return ok({ ...parent, subAttribute: subDef.name, subDef });
 }
 
@@ -136,7 +146,7 @@ function convertCompare(f: { op: CompareOp; attrPath: string; compValue: FilterV
   // compared through its `value` sub-attribute (`emails co "@x"`).
   if (path.subAttribute === undefined && path.def?.type === 'complex') {
     const valueDef = path.def.multiValued ? findAttribute(path.def.subAttributes, 'value') : undefined;
-    if (!valueDef) return fail(`Cannot compare complex attribute '${path.attribute}'`);
+    if (!valueDef) return fail(`Cannot compare complex attribute '${path.attribute}'`, { attribute: path.attribute });
     path = { ...path, subAttribute: valueDef.name, subDef: valueDef };
   }
   const special = checkSpecial(path, f.op, ctx.rt);
@@ -149,32 +159,33 @@ function convertCompare(f: { op: CompareOp; attrPath: string; compValue: FilterV
 function checkValue(path: AttrRef, op: CompareOp, v: FilterValue, label: string): Result<FilterValue> {
   const def = leafDef(path);
   const name = label.slice(0, 100);
-  if (v === null) return op === 'eq' || op === 'ne' ? ok(null) : fail(`'${op}' needs a non-null value`);
+  const failOn = (detail: string) => fail(detail, about(label));
+  if (v === null) return op === 'eq' || op === 'ne' ? ok(null) : failOn(`'${op}' needs a non-null value`);
   // The literal was JSON-decoded just now: `\u0000` or a lone `\ud800` only appears here, after the edge's scan.
-  if (typeof v === 'string' && isUnstorableText(v)) return fail(`'${name}' compares with U+0000 or an unpaired UTF-16 surrogate`);
-  if (typeof v === 'number' && !Number.isFinite(v)) return fail(`'${name}' compares with a number out of range`);
-  if (SUBSTRING.has(op) && typeof v !== 'string') return fail(`'${op}' needs a string value`);
+  if (typeof v === 'string' && isUnstorableText(v)) return failOn(`'${name}' compares with U+0000 or an unpaired UTF-16 surrogate`);
+  if (typeof v === 'number' && !Number.isFinite(v)) return failOn(`'${name}' compares with a number out of range`);
+  if (SUBSTRING.has(op) && typeof v !== 'string') return failOn(`'${op}' needs a string value`);
   if (!def) return ok(v);
   switch (def.type) {
     case 'boolean': {
-      if (ORDERING.has(op) || SUBSTRING.has(op)) return fail(`'${op}' does not apply to boolean '${name}'`);
+      if (ORDERING.has(op) || SUBSTRING.has(op)) return failOn(`'${op}' does not apply to boolean '${name}'`);
       const b = coerceBoolean(v);
-      return b === undefined ? fail(`'${name}' is boolean`) : ok(b);
+      return b === undefined ? failOn(`'${name}' is boolean`) : ok(b);
     }
     case 'integer':
     case 'decimal':
-      if (SUBSTRING.has(op)) return fail(`'${op}' does not apply to number '${name}'`);
-      return typeof v === 'number' ? ok(v) : fail(`'${name}' is a number`);
+      if (SUBSTRING.has(op)) return failOn(`'${op}' does not apply to number '${name}'`);
+      return typeof v === 'number' ? ok(v) : failOn(`'${name}' is a number`);
     case 'dateTime': {
-      if (SUBSTRING.has(op)) return fail(`'${op}' does not apply to dateTime '${name}'`);
+      if (SUBSTRING.has(op)) return failOn(`'${op}' does not apply to dateTime '${name}'`);
       const t = typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) ? Date.parse(v) : NaN;
-      if (Number.isNaN(t)) return fail(`'${name}' needs an ISO 8601 date`);
-      return isStorableInstant(t) ? ok(new Date(t).toISOString()) : fail(`'${name}' needs a date between years 0001 and 9999`);
+      if (Number.isNaN(t)) return failOn(`'${name}' needs an ISO 8601 date`);
+      return isStorableInstant(t) ? ok(new Date(t).toISOString()) : failOn(`'${name}' needs a date between years 0001 and 9999`);
     }
     case 'complex':
-      return fail(`Cannot compare complex attribute '${name}'`);
+      return failOn(`Cannot compare complex attribute '${name}'`);
     default:
-      if (typeof v === 'boolean') return fail(`'${name}' is a string`);
+      if (typeof v === 'boolean') return failOn(`'${name}' is a string`);
       return ok(typeof v === 'number' ? String(v) : v);
   }
 }

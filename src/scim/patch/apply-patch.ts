@@ -4,6 +4,7 @@ import { valueEqualities } from '../filter/evaluate-filter';
 import { parseMemberValues } from '../group-document';
 import { Result, err, ok } from '../result';
 import { badRequest } from '../scim-error';
+import { pathFault } from '../redact-scim-path';
 import { ScimDoc, withExtensionUrns } from '../user-document';
 import { PatchOp, PatchPath, parsePatchPath } from './parse-patch';
 import { applyAtPath } from './patch-target';
@@ -54,7 +55,7 @@ function applyAll(input: ScimDoc, ops: PatchOp[], rt: Rt): Result<{ doc: ScimDoc
 function applyPath(doc: ScimDoc, op: PatchOp['op'], path: PatchPath, value: unknown, rt: Rt, changes: MemberChange[]): Result<true> {
   const { ref } = path;
   if (ref.common && (ref.attribute === 'id' || ref.attribute === 'meta')) {
-    return err(badRequest('mutability', `Attribute '${ref.attribute}' is readOnly`));
+    return err(badRequest('mutability', `Attribute '${ref.attribute}' is readOnly`, { attribute: ref.attribute }));
   }
   if (rt === 'Group' && ref.extension === undefined && ref.attribute === 'members') {
     return applyMembers(op, path, value, changes);
@@ -106,12 +107,12 @@ function applyKey(doc: ScimDoc, op: PatchOp['op'], key: string, v: unknown, rt: 
 /** Membership operations (Okta Group Push and Entra shapes, see docs/okta.md §8). */
 function applyMembers(op: PatchOp['op'], path: PatchPath, value: unknown, changes: MemberChange[]): Result<true> {
   if (path.ref.subAttribute !== undefined) {
-    return err(badRequest('invalidPath', `Path '${path.raw.slice(0, 200)}' is not supported; use members or members[value eq "id"]`));
+    return err(badRequest('invalidPath', `Path '${path.raw.slice(0, 200)}' is not supported; use members or members[value eq "id"]`, pathFault(path.raw, (p) => `Path '${p}' is not supported; use members or members[value eq "id"]`)));
   }
   if (path.filter) {
     const ids = valueEqualities(path.filter);
-    if (!ids) return err(badRequest('invalidFilter', 'Member filters must be value eq "<id>" (optionally joined by or)'));
-    if (op === 'add') return err(badRequest('invalidPath', 'add to a filtered members path is not supported'));
+    if (!ids) return err(badRequest('invalidFilter', 'Member filters must be value eq "<id>" (optionally joined by or)', pathFault(path.raw, () => 'Member filters must be value eq "<id>" (optionally joined by or)')));
+    if (op === 'add') return err(badRequest('invalidPath', 'add to a filtered members path is not supported', { attribute: 'members' }));
     changes.push({ kind: 'remove', ids: [...new Set(ids)] });
     if (op === 'replace') {
       const added = parseMemberValues(value);

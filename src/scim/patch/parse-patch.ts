@@ -5,6 +5,13 @@ import { FilterNode, parseFilter } from '../filter/parse-filter';
 import { Result, err, ok } from '../result';
 import { badRequest } from '../scim-error';
 import { PATCH_OP_SCHEMA } from '../schema-urns';
+import { redactScimPath } from '../redact-scim-path';
+
+/** The path at fault, as the rejected-request record keeps it (filter literals redacted). */
+const atPath = (raw: string) => {
+  const attribute = redactScimPath(raw);
+  return attribute !== undefined ? { attribute } : {};
+};
 
 /**
  * A parsed PATCH path (RFC 7644 §3.5.2, `PATH = attrPath / valuePath [subAttr]`).
@@ -34,7 +41,7 @@ export function parsePatchPath(raw: string, resourceType: 'User' | 'Group'): Res
   const parsed = m?.[1] !== undefined ? parseFilter(m[1], resourceType) : undefined;
   if (!m || !parsed || !parsed.ok || parsed.value.kind !== 'valuePath') {
     const why = parsed && !parsed.ok ? `: ${parsed.error.message}` : '';
-    return err(badRequest('invalidPath', `Invalid path '${raw.slice(0, 200)}'${why}`));
+    return err(badRequest('invalidPath', `Invalid path '${raw.slice(0, 200)}'${why}`, { ...atPath(raw), detail: 'Invalid path' }));
   }
   const node = parsed.value;
   const ref: AttrRef = { ...node.path };
@@ -42,7 +49,7 @@ export function parsePatchPath(raw: string, resourceType: 'User' | 'Group'): Res
   if (sub !== undefined) {
     if (ref.def) {
       const subDef = findAttribute(ref.def.subAttributes, sub);
-      if (!subDef) return err(badRequest('invalidPath', `Unknown sub-attribute in path '${raw.slice(0, 200)}'`));
+      if (!subDef) return err(badRequest('invalidPath', `Unknown sub-attribute in path '${raw.slice(0, 200)}'`, { ...atPath(raw), detail: 'Unknown sub-attribute in path' }));
       ref.subAttribute = subDef.name;
       ref.subDef = subDef;
     } else {

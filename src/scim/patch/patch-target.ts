@@ -4,6 +4,7 @@ import { deepEqual, isPlainObject } from '../deep-equal';
 import { elementFromFilter, matchesElement } from '../filter/evaluate-filter';
 import { Result, err, ok } from '../result';
 import { badRequest } from '../scim-error';
+import { pathFault } from '../redact-scim-path';
 import type { ScimDoc } from '../user-document';
 import type { PatchOp, PatchPath } from './parse-patch';
 
@@ -38,7 +39,7 @@ export function applyAtPath(doc: ScimDoc, op: Op, path: PatchPath, value: unknow
   const { ref } = path;
   const def = ref.def;
   if (def?.mutability === 'readOnly' || ref.subDef?.mutability === 'readOnly') {
-    return err(badRequest('mutability', `Attribute '${path.raw.slice(0, 200)}' is readOnly`));
+    return err(badRequest('mutability', `Attribute '${path.raw.slice(0, 200)}' is readOnly`, pathFault(path.raw, (p) => `Attribute '${p}' is readOnly`)));
   }
   if (!ref.extension && ref.attribute === 'password') return done; // never stored (writeOnly)
   const container = containerOf(doc, path, op !== 'remove');
@@ -48,7 +49,7 @@ export function applyAtPath(doc: ScimDoc, op: Op, path: PatchPath, value: unknow
   if (ref.subAttribute !== undefined) return applySub(container, op, path, value);
 
   if (op === 'remove') {
-    if (def?.required) return err(badRequest('mutability', `Required attribute '${name}' cannot be removed`));
+    if (def?.required) return err(badRequest('mutability', `Required attribute '${name}' cannot be removed`, { attribute: name }));
     if (def?.multiValued && Array.isArray(value) && Array.isArray(container[name])) {
       // Entra style: remove the listed values from a multi-valued attribute.
       const kept = (container[name] as unknown[]).filter((el) => !value.some((v) => sameElement(el, v)));
@@ -63,7 +64,7 @@ export function applyAtPath(doc: ScimDoc, op: Op, path: PatchPath, value: unknow
   if (!r.ok) return r;
   if (r.value === UNASSIGNED) {
     if (op === 'replace') {
-      if (def?.required) return err(badRequest('mutability', `Required attribute '${name}' cannot be removed`));
+      if (def?.required) return err(badRequest('mutability', `Required attribute '${name}' cannot be removed`, { attribute: name }));
       delete container[name];
     }
     return done;
@@ -77,7 +78,7 @@ export function applyAtPath(doc: ScimDoc, op: Op, path: PatchPath, value: unknow
     container[name] = { ...current, ...r.value };
   } else {
     if (def?.required && (typeof r.value !== 'string' || r.value.trim() === '')) {
-      return err(badRequest('invalidValue', `Attribute '${name}' must be a non-empty string`));
+      return err(badRequest('invalidValue', `Attribute '${name}' must be a non-empty string`, { attribute: name }));
     }
     container[name] = r.value;
   }
@@ -96,7 +97,7 @@ function applySub(container: Record<string, unknown>, op: Op, path: PatchPath, v
   const sub = ref.subAttribute as string;
   const current = container[name];
   if (ref.def?.multiValued || Array.isArray(current)) {
-    if (op !== 'remove') return err(badRequest('invalidPath', `Path '${path.raw.slice(0, 200)}' needs a value filter, e.g. ${name}[type eq "work"].${sub}`));
+    if (op !== 'remove') return err(badRequest('invalidPath', `Path '${path.raw.slice(0, 200)}' needs a value filter, e.g. ${name}[type eq "work"].${sub}`, pathFault(path.raw, (p) => `Path '${p}' needs a value filter`)));
     if (Array.isArray(current)) current.forEach((el) => isPlainObject(el) && delete el[sub]);
     return done;
   }
@@ -142,7 +143,7 @@ function applyFiltered(container: Record<string, unknown>, op: Op, path: PatchPa
     // create the element the filter describes rather than failing with noTarget.
     const seed = elementFromFilter(filter);
     if (!seed || (sub === undefined && !isPlainObject(r.value))) {
-      return err(badRequest('noTarget', `No value of '${name}' matches '${path.raw.slice(0, 200)}'`));
+      return err(badRequest('noTarget', `No value of '${name}' matches '${path.raw.slice(0, 200)}'`, pathFault(path.raw, (p) => `No value of '${name}' matches '${p}'`)));
     }
     list.push(sub !== undefined ? { ...seed, [sub]: r.value } : { ...seed, ...(r.value as Record<string, unknown>) });
     container[name] = list;

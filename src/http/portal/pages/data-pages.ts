@@ -123,12 +123,12 @@ export function activityPage(frame: PortalFrame, v: ActivityView): string {
     ...frame,
     title: `Activity · ${v.directory.name}`,
     main: html`${directoryHeader(v.directory, 'activity')}
-<p class="muted">SCIM changes your identity provider sent, newest first. Request bodies, tokens and passwords are never recorded here.</p>
+<p class="muted">SCIM changes your identity provider sent, newest first. Open one to trace it: its operation, the events it wrote and their delivery. Request bodies, tokens and passwords are never recorded here.</p>
 <table class="table">
   <caption class="visually-hidden">Recent SCIM operations</caption>
   <thead><tr><th scope="col">Time</th><th scope="col">Request</th><th scope="col">Outcome</th><th scope="col" class="num">Latency</th></tr></thead>
   <tbody>${v.page.rows.length
-    ? v.page.rows.map((a) => html`<tr><td>${timeTag(a.appliedAt)}</td><td><code class="request">${a.summary}</code></td><td>${outcome(a)}</td><td class="num">${a.latencyMs.toLocaleString('en-US')} ms</td></tr>`)
+    ? v.page.rows.map((a) => html`<tr><td>${timeTag(a.appliedAt)}</td><td><a class="request-link" href="${base}/${a.id}" title="Trace this request"><code class="request">${a.summary}</code></a></td><td>${outcome(a)}</td><td class="num">${a.latencyMs.toLocaleString('en-US')} ms</td></tr>`)
     : emptyRow(4, 'No SCIM changes yet.')}</tbody>
 </table>
 ${pager({ prevHref: v.before ? base : undefined, nextHref: v.page.next && base + queryString({ before: v.page.next }) })}`,

@@ -6,17 +6,18 @@ import { copyField, csrfField, notice, renderPage, statusBadge } from '../layout
 import { providerGuide } from '../provider-guides';
 import type { PortalFrame } from './directory-sync-page';
 import { setupSteps } from './setup-page';
+import { rejectionShareCard, rejectionWarning, type HealthShares } from './health-cards';
 
-export type DirectorySection = 'overview' | 'users' | 'groups' | 'activity';
+export type DirectorySection = 'overview' | 'users' | 'groups' | 'activity' | 'rejected';
 
-/** Breadcrumb, title and the directory's sub-navigation, shared by its four pages. */
+/** Breadcrumb, title and the directory's sub-navigation, shared by its pages. */
 export function directoryHeader(d: Directory, current: DirectorySection): SafeHtml {
   const link = (section: DirectorySection, label: string, path: string) =>
     html`<a href="/portal/directories/${d.id}${path}"${current === section ? html` aria-current="page"` : ''}>${label}</a>`;
   return html`<p class="breadcrumb"><a href="/portal/directory-sync">Directory Sync</a> / ${d.name}</p>
 <div class="title-row"><h1>${d.name}</h1>${statusBadge(d.status)}</div>
 <nav class="subnav" aria-label="Directory">
-  ${link('overview', 'Overview', '')}${link('users', 'Users', '/users')}${link('groups', 'Groups', '/groups')}${link('activity', 'Activity', '/activity')}
+  ${link('overview', 'Overview', '')}${link('users', 'Users', '/users')}${link('groups', 'Groups', '/groups')}${link('activity', 'Activity', '/activity')}${link('rejected', 'Rejected', '/rejected')}
 </nav>`;
 }
 
@@ -38,6 +39,8 @@ export interface DirectoryOverview {
   noticeCode?: string | undefined;
   /** Rate limiting of this directory's SCIM traffic (429s sent to the provider, which retries them). */
   throttle?: ThrottleStats | undefined;
+  /** The 4xx share over 1 h and 24 h (directory health). */
+  shares?: HealthShares | undefined;
 }
 
 function throttleCard(t: ThrottleStats | undefined): SafeHtml {
@@ -58,6 +61,7 @@ export function directoryPage(frame: PortalFrame, v: DirectoryOverview): string 
     title: d.name,
     main: html`${directoryHeader(d, 'overview')}
 ${notice(v.noticeCode)}
+${rejectionWarning(d.id, d.provider, v.shares)}
 ${d.status === 'disabled' ? html`<div class="notice notice-warning" role="status">This directory is disabled: SCIM requests from ${guide?.name ?? 'the provider'} are refused.</div>` : ''}
 <section aria-labelledby="status-title">
   <h2 id="status-title" class="visually-hidden">Status</h2>
@@ -66,6 +70,7 @@ ${d.status === 'disabled' ? html`<div class="notice notice-warning" role="status
     <div class="card stat"><dt>Last error</dt><dd>${h.lastError ? html`${statusBadge('error', String(h.lastError.status))} <code class="small request">${h.lastError.summary}</code>${h.lastError.detail ? html`<span class="small block">${h.lastError.detail.slice(0, 160)}</span>` : ''}<span class="small muted block">${timeTag(h.lastError.appliedAt)}</span>` : html`<span class="muted">None</span>`}</dd></div>
     <div class="card stat"><dt>Users</dt><dd class="stat-number"><a href="/portal/directories/${d.id}/users">${h.userCount.toLocaleString('en-US')}</a></dd></div>
     <div class="card stat"><dt>Groups</dt><dd class="stat-number"><a href="/portal/directories/${d.id}/groups">${h.groupCount.toLocaleString('en-US')}</a></dd></div>
+    ${rejectionShareCard(d.id, v.shares)}
     ${throttleCard(v.throttle)}
   </dl>
 </section>
