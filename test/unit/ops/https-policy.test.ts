@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import Koa from 'koa';
-import { requireHttps } from '../../src/http/shared/require-https';
-import { hsts } from '../../src/http/shared/hsts';
-import { koaProxyOptions } from '../../src/ops/proxy-trust';
-import { clientIp } from '../../src/ops/https-policy';
+import { requireHttps } from '../../../src/http/shared/require-https';
+import { hsts } from '../../../src/http/shared/hsts';
+import { koaProxyOptions } from '../../../src/ops/proxy-trust';
+import { clientIp } from '../../../src/ops/https-policy';
 
 /** Runs the middleware on a request whose socket peer is `peer` (no network: the peer address is the point). */
 async function run(opts: { path: string; peer: string; proto?: string; forwardedFor?: string; production?: boolean; trustedHops?: number }) {

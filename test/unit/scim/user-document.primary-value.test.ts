@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { primaryValueOf } from '../../src/scim/user-document';
+import { primaryValueOf } from '../../../src/scim/user-document';
 
 describe('primaryValueOf: one rule for the main email or phone number', () => {
   const cases: [string, unknown, string | null][] = [

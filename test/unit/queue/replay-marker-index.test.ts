@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ReplayMarkerIndex } from '../../src/queue/replay-marker-index';
+import { ReplayMarkerIndex } from '../../../src/queue/replay-marker-index';
 
 const deferred = <T>() => {
   let resolve!: (v: T) => void;

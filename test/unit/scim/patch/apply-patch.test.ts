@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parsePatchRequest } from '../../src/scim/patch/parse-patch';
-import { applyGroupPatch, applyUserPatch } from '../../src/scim/patch/apply-patch';
-import { parseUserInput } from '../../src/scim/user-document';
-import { ENT, entraCreateUser, oktaCreateUser, patch } from './fixtures';
+import { parsePatchRequest } from '../../../../src/scim/patch/parse-patch';
+import { applyGroupPatch, applyUserPatch } from '../../../../src/scim/patch/apply-patch';
+import { parseUserInput } from '../../../../src/scim/user-document';
+import { ENT, entraCreateUser, oktaCreateUser, patch } from '../../../support/scim-fixtures';
 
 function userDoc(body: unknown = oktaCreateUser) {
   const r = parseUserInput(body);

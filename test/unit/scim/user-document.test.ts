@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseUserInput, userColumns } from '../../src/scim/user-document';
-import { parseGroupInput, groupColumns } from '../../src/scim/group-document';
-import { renderGroup, renderUser, etagFor, parseAttributeList } from '../../src/scim/render-resource';
-import { scimErrorBody, ScimError } from '../../src/scim/scim-error';
-import { jsonDepthExceeds } from '../../src/scim/json-depth';
-import { serviceProviderConfig, resourceTypes, schemaDocuments } from '../../src/scim/discovery';
-import { ENT, entraCreateUser, oktaCreateUser, oktaPutUser } from './fixtures';
+import { parseUserInput, userColumns } from '../../../src/scim/user-document';
+import { parseGroupInput, groupColumns } from '../../../src/scim/group-document';
+import { renderGroup, renderUser, etagFor, parseAttributeList } from '../../../src/scim/render-resource';
+import { scimErrorBody, ScimError } from '../../../src/scim/scim-error';
+import { jsonDepthExceeds } from '../../../src/scim/json-depth';
+import { serviceProviderConfig, resourceTypes, schemaDocuments } from '../../../src/scim/discovery';
+import { ENT, entraCreateUser, oktaCreateUser, oktaPutUser } from '../../support/scim-fixtures';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 

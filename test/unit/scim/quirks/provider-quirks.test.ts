@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { normaliseProviderRequest } from '../../src/scim/quirks/provider-quirks';
-import { PROVIDERS } from '../../src/shared/providers';
+import { normaliseProviderRequest } from '../../../../src/scim/quirks/provider-quirks';
+import { PROVIDERS } from '../../../../src/shared/providers';
 
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const MANAGER = `${ENT}:manager`;

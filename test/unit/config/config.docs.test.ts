@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { EnvSchema, loadConfig } from '../../src/config/config';
+import { EnvSchema, loadConfig } from '../../../src/config/config';
 
-const ROOT = path.resolve(__dirname, '../..');
+const ROOT = path.resolve(__dirname, '../../..');
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
 
 /** Each variable with its default as text (`undefined`: optional, no default). */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseFilter, FilterNode } from '../../src/scim/filter/parse-filter';
-import { ENT } from './fixtures';
+import { parseFilter, FilterNode } from '../../../../src/scim/filter/parse-filter';
+import { ENT } from '../../../support/scim-fixtures';
 
 function ok(text: string, rt: 'User' | 'Group' = 'User'): FilterNode {
   const r = parseFilter(text, rt);
