@@ -51,14 +51,15 @@ describe('installCrashHandlers', () => {
     const log = pino({ level: 'info' }, new Writable({ write: (c: Buffer, _e, cb) => (logged.push(c.toString()), cb()) }));
     let drains = 0;
     setCrashDrain(async () => void drains++, log);
-    installCrashHandlers('test', 1000);
+    // A short budget, so its timer also fires while process.exit is still replaced.
+    installCrashHandlers('test', 20);
     const added = process.listeners('uncaughtException').filter((l) => !before.exc.includes(l));
     assert.equal(added.length, 1);
     (added[0] as (e: Error) => void)(new Error('boom with Bearer abc'));
     (added[0] as (e: Error) => void)(new Error('second'));
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 80));
     assert.equal(drains, 1);
-    assert.deepEqual(exits, [1]);
+    assert.ok(exits.length >= 1 && exits.every((c) => c === 1), `exit codes ${exits.join(',')}`);
     assert.equal(process.exitCode, 1);
     const text = logged.join('');
     assert.ok(text.includes('uncaughtException: draining, then exiting with 1'));
