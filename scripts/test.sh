@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The README's test command (`npm test`): type-check, lint, then every test file under test/
-# with node's test runner (tsx loads TypeScript). `npm test -- unit` runs only test/scim and test/unit.
+# The README's test command (`npm test`): type-check, lint, import direction, then the unit tier
+# (test/unit: no PostgreSQL, no Redis, one process, seconds), then every integration file (the rest
+# of test/, each against the real PostgreSQL and Redis). `npm run test:unit` (`scripts/test.sh unit`)
+# runs the unit tier alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scope="${1:-all}"
@@ -22,18 +24,34 @@ ensure_chromium() {
   exit 1
 }
 
-if [ "$scope" = unit ]; then
-  files=$(find test/scim test/unit -name '*.test.ts' | sort)
-else
-  ensure_chromium
-  npx tsc --noEmit -p .
-  # Lint catches bug classes the compiler does not (floating promises, misused promises).
-  npx eslint src test bench scripts chaos migrations knexfile.ts
-  # Import direction: no cycles, no upward or sibling imports (layers in .dependency-cruiser.cjs).
-  npx depcruise src --config .dependency-cruiser.cjs --output-type err
-  files=$(find test -name '*.test.ts' | sort)
-fi
+# The unit tier: every test/unit/**/*.test.ts in ONE process (test/support/run-unit-tier.ts), because
+# a process per file pays tsx's start-up each time and took longer than the tests. The database
+# and Redis URLs point at a closed port: a unit test that tries to connect fails instead of
+# quietly using the developer's services (test/unit/unit-tier-coverage.test.ts checks this too).
+run_unit() {
+  echo "npm test: unit tier (test/unit, no PostgreSQL or Redis)"
+  DIRSYNC_UNIT_TIER=1 \
+    DATABASE_URL=postgres://unit-tier@127.0.0.1:9/none REDIS_URL=redis://127.0.0.1:9 \
+    TEST_PG_URL=postgres://unit-tier@127.0.0.1:9 TEST_REDIS_URL=redis://127.0.0.1:9 \
+    node --import tsx --test --test-force-exit --test-reporter=spec test/support/run-unit-tier.ts
+}
+
 echo "npm test: node $(node --version)"
+if [ "$scope" = unit ]; then
+  run_unit
+  exit 0
+fi
+
+ensure_chromium
+npx tsc --noEmit -p .
+# Lint catches bug classes the compiler does not (floating promises, misused promises).
+npx eslint src test bench scripts chaos migrations knexfile.ts
+# Import direction: no cycles, no upward or sibling imports (layers in .dependency-cruiser.cjs).
+npx depcruise src --config .dependency-cruiser.cjs --output-type err
+# Unit tier first: it fails in seconds where the integration files take minutes.
+run_unit
+files=$(find test -name '*.test.ts' -not -path 'test/unit/*' | sort)
+echo "npm test: integration tests (PostgreSQL and Redis)"
 # One file at a time: each starts its own web+worker runtime, database and Redis prefix.
 # --test-force-exit: a leaked handle in one file must not hang the whole run (each file still reports its own failures).
 exec node --import tsx --test --test-concurrency=1 --test-force-exit --test-reporter=spec $files

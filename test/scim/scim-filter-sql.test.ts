@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import knexFactory, { Knex } from 'knex';
 import { parseFilter } from '../../src/scim/filter/parse-filter';
 import { compileGroupFilter, compileUserFilter } from '../../src/store/scim-filter-sql';
-import { ENT } from './fixtures';
+import { ENT } from '../support/scim-fixtures';
 
 const ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
 const dbName = `scimfilter_${randomBytes(6).toString('hex')}`;

@@ -4,7 +4,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ScimError, recordedFault, scimErrorBody } from '../../../src/scim/scim-error';
+import { ERROR_SCHEMA, ScimError, badRequest, recordedFault, scimErrorBody } from '../../../src/scim/scim-error';
 import { parseFilter } from '../../../src/scim/filter/parse-filter';
 import { parsePatchRequest } from '../../../src/scim/patch/parse-patch';
 import { applyGroupPatch, applyUserPatch } from '../../../src/scim/patch/apply-patch';
@@ -73,5 +73,21 @@ describe('ScimError fault: what the rejected-request record keeps', () => {
     assert.equal(recordedFault(failure(parseFilter(`active eq "${M}"`, 'User'), 'b')).attribute, 'active');
     assert.equal(recordedFault(userPatchError(patch({ op: 'replace', path: `emails[value co "${M}"].type`, value: 'home' }))).attribute, 'emails[value co "…"].type');
     assert.equal(recordedFault(userPatchError(patch({ op: 'replace', path: 'active', value: M }))).attribute, 'active');
+  });
+});
+
+describe('ScimError', () => {
+  it('renders status as a string and the detail, per RFC 7644 §3.12', () => {
+    const body = scimErrorBody(new ScimError(404, 'User x not found'));
+    assert.deepEqual(body, { schemas: [ERROR_SCHEMA], status: '404', detail: 'User x not found' });
+    assert.equal('scimType' in body, false, 'no scimType key when none was given');
+  });
+
+  it('badRequest is a 400 with its scimType', () => {
+    const e = badRequest('invalidFilter', 'bad filter');
+    assert.ok(e instanceof ScimError && e instanceof Error);
+    assert.equal(e.status, 400);
+    assert.equal(e.name, 'ScimError');
+    assert.deepEqual(scimErrorBody(e), { schemas: [ERROR_SCHEMA], status: '400', scimType: 'invalidFilter', detail: 'bad filter' });
   });
 });
