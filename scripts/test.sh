@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's test command (`npm test`): type-check, lint, then every test file under test/
-# with node's test runner (tsx loads TypeScript). `npm test -- unit` runs only test/scim.
+# with node's test runner (tsx loads TypeScript). `npm test -- unit` runs test/scim and test/unit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scope="${1:-all}"
@@ -23,7 +23,7 @@ ensure_chromium() {
 }
 
 if [ "$scope" = unit ]; then
-  files=$(find test/scim -name '*.test.ts' | sort)
+  files=$(find test/scim test/unit -name '*.test.ts' | sort)
 else
   ensure_chromium
   npx tsc --noEmit -p .
