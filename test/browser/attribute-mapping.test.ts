@@ -89,7 +89,7 @@ describe('Admin Portal in real Chromium: attribute mapping with a preview over s
     await page.locator('#path_5').fill(`${CUSTOM}:costCode`);
     await page.getByRole('button', { name: 'Preview', exact: true }).click();
     await page.locator('#preview-table').waitFor();
-    const preview = await page.locator('#preview-table').innerText();
+    const preview = (await page.locator('#preview-table').textContent()) ?? '';
     for (const text of ['grace.hopper@acme.test', 'CC-200', 'Compilers', 'Rear Admiral', 'true', 'costCode', 'onCall']) assert.ok(preview.includes(text), text);
     await page.getByText('Unsaved changes').waitFor();
     // Still nothing saved.
