@@ -40,7 +40,8 @@ interface MemberRow extends Scoped {
 /**
  * Applies a batch of events (each directory's in seq order; several directories and
  * organizations may share one batch) to the app user model
- * with set-based statements: at most one upsert each for users, groups and
+ * with set-based statements: one read of the organizations' attribute mappings (when
+ * users change), at most one upsert each for users, groups and
  * memberships, one tombstone update for deleted groups, one role recompute. The
  * batch is first collapsed to the newest state per user, group and membership (the
  * events carry the full state after each change), and every upsert keeps the
@@ -59,6 +60,7 @@ export async function applyBatchToAppModel(trx: Trx, events: StoredEvent[]): Pro
   // Attributes are projected with each organization's CURRENT mapping (one query, only when users change).
   const userOrgs = events.filter((e) => e.resourceType === 'user').map((e) => e.organizationId);
   const projectors = userOrgs.length ? await attributeProjectors(trx, userOrgs) : new Map<string, never>();
+  let statements = userOrgs.length ? 1 : 0;
 
   for (const e of events) {
     const seq = e.seq ?? 0;
@@ -111,7 +113,6 @@ export async function applyBatchToAppModel(trx: Trx, events: StoredEvent[]): Pro
     }
   }
 
-  let statements = 0;
   if (users.size) {
     statements++;
     // A newer version replaces the row; the same version (a re-projection after a
