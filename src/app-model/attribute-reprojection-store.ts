@@ -131,15 +131,16 @@ export class AttributeReprojectionStore {
       });
   }
 
-  /** A few users of the organization's directories (the newest of each directory first), for the mapping preview. */
+  /** A few users of the organization's directories, the newest first (each directory's newest by its index, then merged), for the mapping preview. */
   async sampleUsers(organizationId: string, limit: number): Promise<DirectoryUserRow[]> {
     const result = await this.db.raw<{ rows: UserSqlRow[] }>(
       `SELECT u.id, u.directory_id, u.seq, u.doc, u.version, u.created_at, u.updated_at
-         FROM users u
-        WHERE u.directory_id IN (SELECT id FROM directories WHERE organization_id = ?)
-        ORDER BY u.directory_id, u.seq DESC
+         FROM directories d
+         CROSS JOIN LATERAL (SELECT * FROM users u WHERE u.directory_id = d.id ORDER BY u.seq DESC LIMIT ?) u
+        WHERE d.organization_id = ?
+        ORDER BY u.seq DESC
         LIMIT ?`,
-      [organizationId, limit],
+      [limit, organizationId, limit],
     );
     return result.rows.map(toUser);
   }
