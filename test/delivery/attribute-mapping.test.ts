@@ -238,6 +238,25 @@ describe('attribute mapping: app_users.attributes, webhooks, events API, re-proj
     assert.ok(mine.every((e) => (e.data['attributes'] as Record<string, unknown>)['badge'] === 1906));
   });
 
+  it('the CLI reads and replaces the mapping (with the re-projection progress) and refuses a bad row', async () => {
+    const bad = await run(BIN, ['set-attribute-mapping', '--org', 'Entra Org', '--attribute', 'ok=title', '--attribute', 'x=nope'], { env: { ...process.env, DATABASE_URL: env.config.databaseUrl, LOG_LEVEL: 'silent' } }).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /--attribute #2 path: Unknown attribute for User: 'nope'/);
+    const set = JSON.parse(await cli('set-attribute-mapping', '--org', 'Entra Org', '--attribute', 'dept=department', '--attribute', 'empNo=urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:EMPLOYEENUMBER', '--json'));
+    assert.deepEqual(set.attributes, [
+      { name: 'dept', path: `${ENT}:department` },
+      { name: 'empNo', path: `${ENT}:employeeNumber` },
+    ]);
+    assert.equal(set.reprojection.status, 'running');
+    await settled(entra.organizationId);
+    const shown = JSON.parse(await cli('attribute-mapping', '--org', 'Entra Org', '--json'));
+    assert.deepEqual([shown.isDefault, shown.reprojection.status, shown.reprojection.done, shown.reprojection.total], [false, 'done', 2, 2]);
+    assert.deepEqual((await cliUsers(entra.organizationId)).get('carol@contoso.com')?.attributes, { dept: 'Platform', empNo: '42' });
+  });
+
   it('a same-version event changes attributes only; an older one changes nothing', async () => {
     const grace = (await cliUsers(okta.organizationId)).get('grace@example.com');
     assert.ok(grace);
