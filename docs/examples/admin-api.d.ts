@@ -400,6 +400,7 @@ export interface components {
                 path: string;
             }[];
             isDefault: boolean;
+            customExtensionAttributes: boolean;
             revision: number;
             updatedAt: string | null;
             reprojection: {

@@ -1,6 +1,6 @@
 import { resolveAttrPath } from '../scim/attribute-path';
 import { isPlainObject } from '../scim/deep-equal';
-import { ENTERPRISE_USER_SCHEMA } from '../scim/schema-urns';
+import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from '../scim/schema-urns';
 import { primaryEntryOf, primaryValueOf } from '../scim/user-document';
 
 /**
@@ -31,7 +31,7 @@ export const APP_ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
 
 const ENT = ENTERPRISE_USER_SCHEMA;
 
-/** What an organization that saved no mapping gets: the common enterprise attributes, and the core title. */
+/** What an organization that saved no mapping gets: the common enterprise attributes and the core title (plus its custom extensions' attributes: {@link CompileOptions}). */
 export const DEFAULT_ATTRIBUTE_MAPPING: readonly AttributeMappingEntry[] = Object.freeze([
   { name: 'department', path: `${ENT}:department` },
   { name: 'costCenter', path: `${ENT}:costCenter` },
@@ -149,12 +149,38 @@ export function resolveMappedValue(resource: Record<string, unknown>, path: Mapp
 /** A mapping compiled once (paths parsed), applied to many users. */
 export type AttributeProjector = (resource: Record<string, unknown>) => Record<string, unknown>;
 
+export interface CompileOptions {
+  /**
+   * Also give every attribute of a custom extension (any `urn:` object other than the
+   * core and enterprise schemas, e.g. Okta's custom schema) under its own name, when
+   * that name is a valid app attribute name not taken by the mapping. The default
+   * mapping does this, so Okta custom attributes show up before anyone configures
+   * anything; a saved mapping gives exactly its rows.
+   */
+  customExtensions?: boolean;
+}
+
+const NOT_CUSTOM = new Set([USER_SCHEMA.toLowerCase(), ENT.toLowerCase()]);
+
+/** Adds the attributes of the user's custom extensions to `out` under their own names, skipping names `out` already has (case-insensitively). */
+function customExtensionAttributes(resource: Record<string, unknown>, out: Record<string, unknown>): void {
+  const taken = new Set(Object.keys(out).map((k) => k.toLowerCase()));
+  for (const [urn, ext] of Object.entries(resource)) {
+    if (!/^urn:/i.test(urn) || NOT_CUSTOM.has(urn.toLowerCase()) || !isPlainObject(ext)) continue;
+    for (const name of Object.keys(ext)) {
+      if (!APP_ATTRIBUTE_NAME.test(name) || taken.has(name.toLowerCase())) continue;
+      taken.add(name.toLowerCase());
+      out[name] = resolveMappedValue(resource, { extension: urn, attribute: name });
+    }
+  }
+}
+
 /**
  * Compiles a mapping. Every mapped name is present in the result (null when the user
  * has no value), so an app can tell "mapped, empty" from "not mapped". Entries whose
  * path no longer parses (a row saved by an older release) are skipped.
  */
-export function compileMapping(entries: readonly AttributeMappingEntry[]): AttributeProjector {
+export function compileMapping(entries: readonly AttributeMappingEntry[], options: CompileOptions = {}): AttributeProjector {
   const compiled: { name: string; path: MappedPath }[] = [];
   for (const e of entries) {
     const p = checkMappingPath(e.path);
@@ -163,6 +189,7 @@ export function compileMapping(entries: readonly AttributeMappingEntry[]): Attri
   return (resource) => {
     const out: Record<string, unknown> = {};
     for (const c of compiled) out[c.name] = resolveMappedValue(resource, c.path);
+    if (options.customExtensions) customExtensionAttributes(resource, out);
     return out;
   };
 }

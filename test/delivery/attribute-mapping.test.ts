@@ -116,6 +116,7 @@ describe('attribute mapping: app_users.attributes, webhooks, events API, re-proj
     const mapping = await api('GET', `/organizations/${entra.organizationId}/attribute-mapping`);
     assert.equal(mapping.status, 200);
     assert.equal(mapping.body.isDefault, true);
+    assert.equal(mapping.body.customExtensionAttributes, true);
     assert.equal(mapping.body.reprojection, null);
     assert.deepEqual(mapping.body.attributes.map((e: { name: string }) => e.name), ['department', 'costCenter', 'employeeNumber', 'manager', 'title', 'division', 'organization']);
   });
@@ -150,8 +151,8 @@ describe('attribute mapping: app_users.attributes, webhooks, events API, re-proj
     }
     await settled(okta.organizationId);
     const before = await cliUsers(okta.organizationId);
-    assert.equal(before.get('grace@example.com')?.attributes['title'], 'Rear Admiral', 'defaults before any mapping');
-    assert.equal(before.get('grace@example.com')?.attributes['costCode'], undefined);
+    // Defaults before any mapping: the enterprise attributes, and Okta's custom attributes under their own names.
+    assert.deepEqual(before.get('grace@example.com')?.attributes, { department: null, costCenter: null, employeeNumber: null, manager: null, title: 'Rear Admiral', division: null, organization: null, costCode: 'CC-1', badgeNumber: 1906, isContractor: false, skills: ['cobol', 'compilers'] });
     const versionBefore = before.get('grace@example.com')?.version;
 
     // Preview first: real synced users, nothing saved.
@@ -176,6 +177,7 @@ describe('attribute mapping: app_users.attributes, webhooks, events API, re-proj
     const saved = await api('PUT', `/organizations/${okta.organizationId}/attribute-mapping`, { attributes: mapping });
     assert.equal(saved.status, 200, JSON.stringify(saved.body));
     assert.equal(saved.body.isDefault, false);
+    assert.equal(saved.body.customExtensionAttributes, false);
     assert.equal(saved.body.revision, 1);
     assert.deepEqual(saved.body.attributes.map((e: { path: string }) => e.path), [
       `${OKTA_CUSTOM}:costCode`,

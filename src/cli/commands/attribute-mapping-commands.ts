@@ -9,7 +9,7 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 
 function describe(entries: readonly AttributeMappingEntry[], isDefault: boolean, r: Reprojection | undefined): string {
   const lines = entries.map((e) => `${e.name.padEnd(20)} ← ${e.path}`);
-  if (isDefault) lines.push('(default mapping: nothing saved)');
+  if (isDefault) lines.push("(default mapping: nothing saved; custom extension attributes are added under their own names)");
   if (r) lines.push(r.status === 'running' ? `re-projection running: ${r.done} of ${r.total} users` : `re-projection done: ${r.total} users, ${r.finishedAt?.toISOString() ?? ''}`);
   return lines.join('\n') || 'No attributes mapped.';
 }
@@ -26,7 +26,7 @@ export function registerAttributeMappingCommands(program: Command, run: Run): vo
         const db = await ctx.db();
         const org = await findOrganization(ctx, opts.org);
         const [mapping, reprojection] = await Promise.all([new AttributeMappingStore(db).get(org.id), new AttributeReprojectionStore(db).find(org.id)]);
-        print(opts.json, { attributes: mapping.entries, isDefault: !mapping.saved, revision: mapping.revision, reprojection: reprojection ?? null }, () => describe(mapping.entries, !mapping.saved, reprojection));
+        print(opts.json, { attributes: mapping.entries, isDefault: !mapping.saved, customExtensionAttributes: !mapping.saved, revision: mapping.revision, reprojection: reprojection ?? null }, () => describe(mapping.entries, !mapping.saved, reprojection));
       }),
     );
 
@@ -46,7 +46,7 @@ export function registerAttributeMappingCommands(program: Command, run: Run): vo
         const org = await findOrganization(ctx, opts.org);
         const saved = await saveAttributeMapping(await ctx.db(), org.id, rows);
         if (!saved.ok) throw new CliError(`invalid attribute mapping:\n${saved.errors.map((e) => `  ${e.index !== undefined ? `--attribute #${e.index + 1} ${e.field}: ` : ''}${e.message}`).join('\n')}`);
-        print(opts.json, { attributes: saved.mapping.entries, isDefault: false, revision: saved.mapping.revision, reprojection: saved.reprojection }, () => describe(saved.mapping.entries, false, saved.reprojection));
+        print(opts.json, { attributes: saved.mapping.entries, isDefault: false, customExtensionAttributes: false, revision: saved.mapping.revision, reprojection: saved.reprojection }, () => describe(saved.mapping.entries, false, saved.reprojection));
       }),
     );
 }

@@ -95,6 +95,8 @@ export const AttributeMapping = z.object({
   attributes: z.array(AttributeMappingEntry),
   /** No mapping saved: the default enterprise attributes apply. */
   isDefault: z.boolean(),
+  /** Custom extension attributes (Okta's custom schema, any other `urn:`) are added under their own names: true for the default mapping only. */
+  customExtensionAttributes: z.boolean(),
   revision: z.number().int(),
   updatedAt: Timestamp.nullable(),
   /** The re-projection of existing users after the last save (null before any save). */

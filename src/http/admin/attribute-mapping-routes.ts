@@ -34,6 +34,7 @@ const presentMapping = (m: StoredAttributeMapping, r: Reprojection | undefined) 
   organizationId: m.organizationId,
   attributes: m.entries,
   isDefault: !m.saved,
+  customExtensionAttributes: !m.saved,
   revision: m.revision,
   updatedAt: m.updatedAt?.toISOString() ?? null,
   reprojection: presentReprojection(r),

@@ -115,6 +115,29 @@ describe('projection', () => {
     assert.deepEqual(p(entra), { cost: 'CC-1', badge: 7, tags: ['a'], nested: { level: 2 }, level: 2, missing: null });
   });
 
+  it('the default mapping adds custom extension attributes under their own names; a saved one gives exactly its rows', () => {
+    const user = {
+      title: 'Engineer',
+      [ENT]: { department: 'R&D' },
+      [CUSTOM]: { costCode: 'CC-1', Title: 'taken', 'bad-name': 1, level: { value: 3 } },
+      'urn:okta:acme_app:1.0:user:custom': { badge: 7, costCode: 'second' },
+      'urn:ietf:params:scim:schemas:core:2.0:User': { nickName: 'core, not custom' },
+    };
+    assert.deepEqual(compileMapping(DEFAULT_ATTRIBUTE_MAPPING, { customExtensions: true })(user), {
+      department: 'R&D',
+      costCenter: null,
+      employeeNumber: null,
+      manager: null,
+      title: 'Engineer',
+      division: null,
+      organization: null,
+      costCode: 'CC-1',
+      level: 3,
+      badge: 7,
+    });
+    assert.deepEqual(compileMapping([{ name: 'title', path: 'title' }])(user), { title: 'Engineer' });
+  });
+
   it('an empty string is no value; a row whose path no longer parses is skipped', () => {
     assert.deepEqual(projectUserAttributes({ title: '' }, [{ name: 'title', path: 'title' }, { name: 'gone', path: 'noSuchAttribute' }]), { title: null });
   });

@@ -78,7 +78,7 @@ export function attributeMappingPage(frame: PortalFrame, v: AttributeMappingView
 <p class="lead">Choose which SCIM attributes your identity provider sends become attributes in the app, and under which name.</p>
 ${notice(v.noticeCode)}
 ${progress(v.reprojection)}
-${v.isDefault && !v.unsaved ? html`<div class="notice notice-info" role="status">You have not saved a mapping: the common enterprise attributes below apply.</div>` : ''}
+${v.isDefault && !v.unsaved ? html`<div class="notice notice-info" role="status">You have not saved a mapping: the common enterprise attributes below apply, and every attribute of a custom extension (such as Okta's custom profile attributes) is added under its own name. A saved mapping gives exactly its rows.</div>` : ''}
 ${v.unsaved ? html`<div class="notice notice-warning" role="status">Unsaved changes. Preview them, then save.</div>` : ''}
 ${errorList(v.errors.get(-1), 'mapping-errors')}
 <form method="post" action="/portal/attribute-mapping" class="card mapping-form">
