@@ -231,6 +231,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/organizations/{organizationId}/attribute-mapping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The attribute mapping (SCIM path → app attribute), with the re-projection progress */
+        get: operations["getOrganizationsByOrganizationIdAttributeMapping"];
+        /**
+         * Replace the attribute mapping (re-projects every user through the outbox)
+         * @description Paths are SCIM attribute paths of a User: core (`title`, `name.givenName`, `phoneNumbers`), the enterprise extension (`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department`, or `department` alone) or any custom extension URN (`urn:okta:…:custom:costCode`). Names are identifiers (a letter, then letters, digits, `_`). Saving writes one `user.attributes_changed` event per user of the organization's directories, in batches; `reprojection` shows the progress.
+         */
+        put: operations["putOrganizationsByOrganizationIdAttributeMapping"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{organizationId}/attribute-mapping/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What a mapping (not saved) gives a few synced users */
+        post: operations["postOrganizationsByOrganizationIdAttributeMappingPreview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/organizations/{organizationId}/app-users": {
         parameters: {
             query?: never;
@@ -255,7 +293,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read the event feed in order from a cursor */
+        /**
+         * Read the event feed in order from a cursor
+         * @description Pages through the organization's events in per-directory sequence order; pass the previous page's nextCursor. Events are kept RETENTION_EVENTS_DAYS days (default 30) once every sink has consumed them. A cursor whose position is older than what is kept (an event after it was pruned) is answered 410 Gone with code `cursor_expired` and, in `details`, each such directory with its cursor position and the sequence pruned through: start again without a cursor and resynchronise.
+         */
         get: operations["getOrganizationsByOrganizationIdEvents"];
         put?: never;
         post?: never;
@@ -345,8 +386,48 @@ export interface components {
             roles: string[];
             groups: string[];
             version: number;
+            attributes: {
+                [key: string]: unknown;
+            };
             /** Format: date-time */
             updatedAt: string;
+        };
+        AttributeMapping: {
+            /** Format: uuid */
+            organizationId: string;
+            attributes: {
+                name: string;
+                path: string;
+            }[];
+            isDefault: boolean;
+            customExtensionAttributes: boolean;
+            revision: number;
+            updatedAt: string | null;
+            reprojection: {
+                /** @enum {string} */
+                status: "running" | "done";
+                done: number;
+                total: number;
+                /** Format: date-time */
+                startedAt: string;
+                finishedAt: string | null;
+            } | null;
+        };
+        AttributeMappingPreview: {
+            attributes: {
+                name: string;
+                path: string;
+            }[];
+            data: {
+                /** Format: uuid */
+                directoryUserId: string;
+                /** Format: uuid */
+                directoryId: string;
+                userName: string;
+                attributes: {
+                    [key: string]: unknown;
+                };
+            }[];
         };
         CreatedRoleMapping: {
             /** Format: uuid */
@@ -408,7 +489,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            type: "user.created" | "user.updated" | "user.deactivated" | "user.reactivated" | "user.deleted" | "group.created" | "group.updated" | "group.deleted" | "group.user_added" | "group.user_removed" | "directory.enabled" | "directory.disabled";
+            type: "user.created" | "user.updated" | "user.deactivated" | "user.reactivated" | "user.deleted" | "user.attributes_changed" | "group.created" | "group.updated" | "group.deleted" | "group.user_added" | "group.user_removed" | "directory.enabled" | "directory.disabled";
             /** Format: uuid */
             organizationId: string;
             /** Format: uuid */
@@ -430,7 +511,7 @@ export interface components {
                 /** Format: uuid */
                 id: string;
                 /** @enum {string} */
-                type: "user.created" | "user.updated" | "user.deactivated" | "user.reactivated" | "user.deleted" | "group.created" | "group.updated" | "group.deleted" | "group.user_added" | "group.user_removed" | "directory.enabled" | "directory.disabled";
+                type: "user.created" | "user.updated" | "user.deactivated" | "user.reactivated" | "user.deleted" | "user.attributes_changed" | "group.created" | "group.updated" | "group.deleted" | "group.user_added" | "group.user_removed" | "directory.enabled" | "directory.disabled";
                 /** Format: uuid */
                 organizationId: string;
                 /** Format: uuid */
@@ -552,6 +633,15 @@ export interface components {
         ReplayResult: {
             replayed: number;
             enqueued: boolean;
+        };
+        Reprojection: {
+            /** @enum {string} */
+            status: "running" | "done";
+            done: number;
+            total: number;
+            /** Format: date-time */
+            startedAt: string;
+            finishedAt: string | null;
         };
         RoleMapping: {
             /** Format: uuid */
@@ -693,6 +783,9 @@ export interface components {
                 roles: string[];
                 groups: string[];
                 version: number;
+                attributes: {
+                    [key: string]: unknown;
+                };
                 /** Format: date-time */
                 updatedAt: string;
             }[];
@@ -1610,6 +1703,163 @@ export interface operations {
             };
         };
     };
+    getOrganizationsByOrganizationIdAttributeMapping: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organizationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttributeMapping"];
+                };
+            };
+            /** @description Missing or wrong admin API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    putOrganizationsByOrganizationIdAttributeMapping: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organizationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    attributes: {
+                        name: string;
+                        path: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttributeMapping"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Missing or wrong admin API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    postOrganizationsByOrganizationIdAttributeMappingPreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organizationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    attributes: {
+                        name: string;
+                        path: string;
+                    }[];
+                    limit?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttributeMappingPreview"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Missing or wrong admin API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
     getOrganizationsByOrganizationIdAppUsers: {
         parameters: {
             query?: never;
@@ -1693,6 +1943,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Gone: the cursor is older than the retention horizon (start again without a cursor) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { StoredEvent } from '../events/event-types';
 import { appUserFields, type AppUserFields } from './app-model-sink';
 import { EXPECTED_ROLES_SQL } from './app-model-roles';
+import { attributeProjectors } from './attribute-projectors';
 
 type Trx = Knex.Transaction;
 
@@ -39,7 +40,8 @@ interface MemberRow extends Scoped {
 /**
  * Applies a batch of events (each directory's in seq order; several directories and
  * organizations may share one batch) to the app user model
- * with set-based statements: at most one upsert each for users, groups and
+ * with set-based statements: one read of the organizations' attribute mappings (when
+ * users change), at most one upsert each for users, groups and
  * memberships, one tombstone update for deleted groups, one role recompute. The
  * batch is first collapsed to the newest state per user, group and membership (the
  * events carry the full state after each change), and every upsert keeps the
@@ -55,6 +57,10 @@ export async function applyBatchToAppModel(trx: Trx, events: StoredEvent[]): Pro
   const roleUsers = new Set<string>();
   const organizations = new Set<string>();
   const roleGroups = new Set<string>();
+  // Attributes are projected with each organization's CURRENT mapping (one query, only when users change).
+  const userOrgs = events.filter((e) => e.resourceType === 'user').map((e) => e.organizationId);
+  const projectors = userOrgs.length ? await attributeProjectors(trx, userOrgs) : new Map<string, never>();
+  let statements = userOrgs.length ? 1 : 0;
 
   for (const e of events) {
     const seq = e.seq ?? 0;
@@ -69,10 +75,12 @@ export async function applyBatchToAppModel(trx: Trx, events: StoredEvent[]): Pro
       case 'user.updated':
       case 'user.deactivated':
       case 'user.reactivated':
-      case 'user.deleted': {
-        const row: UserRow = { ...scope, id: e.resourceId, version: e.resourceVersion, seq, deleted: e.type === 'user.deleted', ...appUserFields(data['resource'] ?? {}) };
+      case 'user.deleted':
+      case 'user.attributes_changed': {
+        const row: UserRow = { ...scope, id: e.resourceId, version: e.resourceVersion, seq, deleted: e.type === 'user.deleted', ...appUserFields(data['resource'] ?? {}, projectors.get(e.organizationId)) };
         if (newer(row, users.get(row.id))) users.set(row.id, row);
-        roleUsers.add(e.resourceId);
+        // A re-projection never changes status or memberships: no role recompute for 100k users.
+        if (e.type !== 'user.attributes_changed') roleUsers.add(e.resourceId);
         break;
       }
       case 'group.created':
@@ -105,18 +113,22 @@ export async function applyBatchToAppModel(trx: Trx, events: StoredEvent[]): Pro
     }
   }
 
-  let statements = 0;
   if (users.size) {
     statements++;
+    // A newer version replaces the row; the same version (a re-projection after a
+    // mapping change, or a replay) may change `attributes` only.
     await trx.raw(
-      `INSERT INTO app_users (directory_user_id, organization_id, directory_id, user_name, email, given_name, family_name, display_name, external_id, status, version, deleted_at, roles)
-       SELECT x.id, x.organization_id, x.directory_id, x.user_name, x.email, x.given_name, x.family_name, x.display_name, x.external_id, x.status, x.version, CASE WHEN x.deleted THEN now() END, '{}'
-         FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS x(id uuid, organization_id uuid, directory_id uuid, user_name text, email text, given_name text, family_name text, display_name text, external_id text, status text, version int, deleted boolean)
+      `INSERT INTO app_users (directory_user_id, organization_id, directory_id, user_name, email, given_name, family_name, display_name, external_id, status, version, deleted_at, roles, attributes)
+       SELECT x.id, x.organization_id, x.directory_id, x.user_name, x.email, x.given_name, x.family_name, x.display_name, x.external_id, x.status, x.version, CASE WHEN x.deleted THEN now() END, '{}', COALESCE(x.attributes, '{}'::jsonb)
+         FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS x(id uuid, organization_id uuid, directory_id uuid, user_name text, email text, given_name text, family_name text, display_name text, external_id text, status text, version int, deleted boolean, attributes jsonb)
        ON CONFLICT (directory_user_id) DO UPDATE SET
          user_name = EXCLUDED.user_name, email = EXCLUDED.email, given_name = EXCLUDED.given_name,
          family_name = EXCLUDED.family_name, display_name = EXCLUDED.display_name, external_id = EXCLUDED.external_id,
-         status = EXCLUDED.status, version = EXCLUDED.version, deleted_at = EXCLUDED.deleted_at, updated_at = now()
-       WHERE app_users.version < EXCLUDED.version`,
+         status = EXCLUDED.status, version = EXCLUDED.version,
+         deleted_at = CASE WHEN app_users.version = EXCLUDED.version THEN app_users.deleted_at ELSE EXCLUDED.deleted_at END,
+         attributes = EXCLUDED.attributes, updated_at = now()
+       WHERE app_users.version < EXCLUDED.version
+          OR (app_users.version = EXCLUDED.version AND app_users.attributes IS DISTINCT FROM EXCLUDED.attributes)`,
       { rows: JSON.stringify([...users.values()]) },
     );
   }

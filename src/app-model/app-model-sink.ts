@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import type { StoredEvent } from '../events/event-types';
 import { primaryValueOf } from '../scim/user-document';
 import { recomputeRoles } from './app-model-roles';
+import type { AttributeProjector } from './attribute-mapping';
+import { attributeProjectors } from './attribute-projectors';
 
 type Trx = Knex.Transaction;
 
@@ -14,13 +16,16 @@ export interface AppUserFields {
   display_name: string | null;
   external_id: string | null;
   status: 'active' | 'suspended';
+  /** App attributes by the organization's mapping (attribute-mapping.ts); absent: leave the row's as they are. */
+  attributes?: Record<string, unknown>;
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
-export function appUserFields(resource: Record<string, unknown>): AppUserFields {
+export function appUserFields(resource: Record<string, unknown>, project?: AttributeProjector): AppUserFields {
   const name = (resource['name'] ?? {}) as Record<string, unknown>;
   return {
+    ...(project ? { attributes: project(resource) } : {}),
     user_name: str(resource['userName']) ?? '',
     // The same rule as the directory's primary_email column (src/scim/user-document.ts).
     email: primaryValueOf(resource['emails']),
@@ -40,19 +45,24 @@ export interface Scope {
 
 /**
  * Monotonic upsert: a row changes only when the incoming version is newer, so a
- * duplicate, late or reordered event never makes the app model older. `force`
- * (drift repair) overwrites whatever is there with the directory's current state.
+ * duplicate, late or reordered event never makes the app model older. An event of
+ * the SAME version may still change `attributes` (and nothing else): a mapping
+ * change re-projects users at the version they have (reproject-attributes.ts).
+ * `force` (drift repair) overwrites whatever is there with the directory's current state.
  */
 export async function upsertAppUser(trx: Trx, scope: Scope, id: string, version: number, fields: AppUserFields, deleted: boolean, force = false): Promise<boolean> {
+  const attributes = fields.attributes === undefined ? null : JSON.stringify(fields.attributes);
   const result = await trx.raw<{ rowCount: number }>(
-    `INSERT INTO app_users (directory_user_id, organization_id, directory_id, user_name, email, given_name, family_name, display_name, external_id, status, version, deleted_at, roles)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${deleted ? 'now()' : 'NULL'}, '{}')
+    `INSERT INTO app_users (directory_user_id, organization_id, directory_id, user_name, email, given_name, family_name, display_name, external_id, status, version, deleted_at, roles, attributes)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${deleted ? 'now()' : 'NULL'}, '{}', COALESCE(CAST(? AS jsonb), '{}'::jsonb))
      ON CONFLICT (directory_user_id) DO UPDATE SET
        user_name = EXCLUDED.user_name, email = EXCLUDED.email, given_name = EXCLUDED.given_name,
        family_name = EXCLUDED.family_name, display_name = EXCLUDED.display_name, external_id = EXCLUDED.external_id,
-       status = EXCLUDED.status, version = EXCLUDED.version, deleted_at = EXCLUDED.deleted_at, updated_at = now()
-     ${force ? '' : 'WHERE app_users.version < EXCLUDED.version'}`,
-    [id, scope.organizationId, scope.directoryId, fields.user_name, fields.email, fields.given_name, fields.family_name, fields.display_name, fields.external_id, fields.status, version],
+       status = EXCLUDED.status, version = EXCLUDED.version,
+       deleted_at = CASE WHEN app_users.version = EXCLUDED.version AND NOT ? THEN app_users.deleted_at ELSE EXCLUDED.deleted_at END,
+       attributes = ${attributes === null ? 'app_users.attributes' : 'EXCLUDED.attributes'}, updated_at = now()
+     ${force ? '' : `WHERE app_users.version < EXCLUDED.version${attributes === null ? '' : ' OR (app_users.version = EXCLUDED.version AND app_users.attributes IS DISTINCT FROM EXCLUDED.attributes)'}`}`,
+    [id, scope.organizationId, scope.directoryId, fields.user_name, fields.email, fields.given_name, fields.family_name, fields.display_name, fields.external_id, fields.status, version, attributes, force],
   );
   return result.rowCount > 0;
 }
@@ -99,9 +109,11 @@ export async function applyToAppModel(trx: Trx, event: StoredEvent): Promise<voi
     case 'user.updated':
     case 'user.deactivated':
     case 'user.reactivated':
-    case 'user.deleted': {
+    case 'user.deleted':
+    case 'user.attributes_changed': {
       const resource = data['resource'] ?? {};
-      await upsertAppUser(trx, scope, event.resourceId, event.resourceVersion, appUserFields(resource), event.type === 'user.deleted');
+      const project = (await attributeProjectors(trx, [scope.organizationId])).get(scope.organizationId);
+      await upsertAppUser(trx, scope, event.resourceId, event.resourceVersion, appUserFields(resource, project), event.type === 'user.deleted');
       await recomputeRoles(trx, scope.organizationId, [event.resourceId]);
       return;
     }

@@ -15,12 +15,14 @@ export interface AppUser {
   roles: string[];
   groups: string[];
   version: number;
+  /** App attributes by the organization's attribute mapping (docs/app-user-model.md, "Attributes"). */
+  attributes: Record<string, unknown>;
   updatedAt: Date;
 }
 
 /** Reads the built-in app user model (deleted users are left out). */
 export async function listAppUsers(db: Db, organizationId: string): Promise<AppUser[]> {
-  const result = await db.raw<{ rows: { directory_user_id: string; directory_id: string; user_name: string; email: string | null; given_name: string | null; family_name: string | null; display_name: string | null; external_id: string | null; status: 'active' | 'suspended'; roles: string[]; groups: string[] | null; version: number; updated_at: Date }[] }>(
+  const result = await db.raw<{ rows: { directory_user_id: string; directory_id: string; user_name: string; email: string | null; given_name: string | null; family_name: string | null; display_name: string | null; external_id: string | null; status: 'active' | 'suspended'; roles: string[]; groups: string[] | null; version: number; attributes: Record<string, unknown> | null; updated_at: Date }[] }>(
     `SELECT au.*, ARRAY(SELECT g.name FROM app_memberships m JOIN app_groups g ON g.directory_group_id = m.directory_group_id AND g.deleted_at IS NULL
                         WHERE m.directory_user_id = au.directory_user_id AND m.present ORDER BY g.name) AS groups
        FROM app_users au
@@ -42,6 +44,7 @@ export async function listAppUsers(db: Db, organizationId: string): Promise<AppU
     roles: r.roles,
     groups: r.groups ?? [],
     version: r.version,
+    attributes: r.attributes ?? {},
     updatedAt: r.updated_at,
   }));
 }

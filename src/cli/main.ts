@@ -6,6 +6,7 @@ import { registerDirectoryCommands } from './commands/directory-commands';
 import { registerDeliveryCommands } from './commands/delivery-commands';
 import { registerOrganizationCommands } from './commands/organization-commands';
 import { packageVersion } from '../common/package-version';
+import { registerAttributeMappingCommands } from './commands/attribute-mapping-commands';
 
 /** `dirsync` ops CLI (package.json bin). Every command reads the same environment as the server. */
 const program = new Command('dirsync').description('dirsync operations CLI').version(packageVersion(), '-V, --version').showHelpAfterError();
@@ -30,6 +31,7 @@ async function run(fn: (ctx: CliContext) => Promise<void>): Promise<void> {
 registerDirectoryCommands(program, run);
 registerDeliveryCommands(program, run);
 registerOrganizationCommands(program, run);
+registerAttributeMappingCommands(program, run);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`dirsync: ${String(error)}\n`);

@@ -4,6 +4,7 @@ import { SinkStore } from '../store/sink-store';
 import { applyToAppModel } from '../app-model/app-model-sink';
 import { postWebhook } from './webhook-sink';
 import { openSecret } from './webhook-secret';
+import { withAttributes } from './event-attributes';
 import { PermanentDeliveryError, RetryableDeliveryError, DeliveryRetry, DeliveryThrottled, backoffDelay } from './delivery-errors';
 
 export interface DeliverySettings {
@@ -54,7 +55,8 @@ export async function deliverEvent(db: Db, key: DeliveryKey, settings: DeliveryS
   const attempts = row.attempts + 1;
   try {
     if (!sink.url || !sink.sealedSecret) throw new PermanentDeliveryError('webhook sink has no url or secret', null);
-    const status = await postWebhook(sink.url, openSecret(sink.sealedSecret, settings.secretKey), event, sink.timeoutMs);
+    const [payload] = await withAttributes(db, [event]);
+    const status = await postWebhook(sink.url, openSecret(sink.sealedSecret, settings.secretKey), payload ?? event, sink.timeoutMs);
     await store.markDelivered(db, key, attempts, status);
     return 'delivered';
   } catch (err) {

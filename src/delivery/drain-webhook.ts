@@ -7,6 +7,7 @@ import type { DrainResult } from './drain-app-model';
 import { retryHead } from './drain-head';
 import { postWebhook } from './webhook-sink';
 import { openSecret } from './webhook-secret';
+import { withAttributes } from './event-attributes';
 
 /**
  * One batch of a directory's events to one webhook, strictly in seq order (so each
@@ -41,7 +42,7 @@ export async function drainWebhook(db: Db, key: CursorKey, sink: SinkWithSecret,
   let leaseLost = false;
   let events: Awaited<ReturnType<DeliveryCursorStore['events']>> = [];
   try {
-    events = await cursors.events(key.directoryId, last, batchSize);
+    events = await withAttributes(db, await cursors.events(key.directoryId, last, batchSize));
     const secret = sink.url && sink.sealedSecret ? openSecret(sink.sealedSecret, settings.secretKey) : undefined;
     for (const event of events) {
       // Every POST must end inside the lease, or a second process could send the same events.

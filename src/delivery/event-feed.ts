@@ -1,6 +1,7 @@
 import type { Db } from '../store/db';
 import type { StoredEvent } from '../events/event-types';
 import { toStoredEvent } from '../store/event-store';
+import { withAttributes } from './event-attributes';
 
 /**
  * The polling feed of an organization's events. `seq` is per directory, so the
@@ -86,5 +87,5 @@ export async function readEventFeed(db: Db, organizationId: string, cursor: Feed
   const next = { ...cursor };
   // Only sequenced events match `seq > …`, so every row has its seq.
   for (const r of rows) next[r.directory_id] = Math.max(next[r.directory_id] ?? 0, r.seq ?? 0);
-  return { events: rows.map(toStoredEvent), nextCursor: encodeCursor(next), hasMore: result.rows.length > limit };
+  return { events: await withAttributes(db, rows.map(toStoredEvent)), nextCursor: encodeCursor(next), hasMore: result.rows.length > limit };
 }

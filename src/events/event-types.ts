@@ -5,6 +5,7 @@ export const EVENT_TYPES = [
   'user.deactivated',
   'user.reactivated',
   'user.deleted',
+  'user.attributes_changed',
   'group.created',
   'group.updated',
   'group.deleted',

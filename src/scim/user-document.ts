@@ -160,11 +160,21 @@ export function userColumns(doc: ScimDoc): UserColumns {
  * (RFC 7643 §2.4 makes `primary` the preferred one; Okta and Entra mark it, others rely on order).
  */
 export function primaryValueOf(entries: unknown): string | null {
-  if (!Array.isArray(entries)) return null;
-  const withValue = entries.filter(isPlainObject).filter((e) => typeof e['value'] === 'string' && e['value'] !== '');
-  const chosen =
+  const chosen = primaryEntryOf(entries, (e) => typeof e['value'] === 'string' && e['value'] !== '');
+  return chosen ? (chosen['value'] as string) : null;
+}
+
+/**
+ * The entry {@link primaryValueOf} chooses, among the entries `hasValue` accepts (the
+ * attribute mapping uses it for other sub-attributes: `addresses.locality` is the
+ * primary address's locality).
+ */
+export function primaryEntryOf(entries: unknown, hasValue: (entry: Record<string, unknown>) => boolean): Record<string, unknown> | undefined {
+  if (!Array.isArray(entries)) return undefined;
+  const withValue = entries.filter(isPlainObject).filter(hasValue);
+  return (
     withValue.find((e) => e['primary'] === true) ??
     withValue.find((e) => typeof e['type'] === 'string' && e['type'].toLowerCase() === 'work') ??
-    withValue[0];
-  return chosen ? (chosen['value'] as string) : null;
+    withValue[0]
+  );
 }

@@ -7,6 +7,7 @@ import type { Closer } from '../ops/shutdown';
 import { OutboxDrainer } from '../delivery/outbox-drainer';
 import { startReconcileWorker } from './reconcile-processor';
 import { RetentionPruner } from './retention-pruner';
+import { AttributeReprojectionRunner } from './attribute-reprojection-runner';
 
 export interface DeliveryRuntime {
   /**
@@ -48,6 +49,9 @@ export async function startDeliveryRuntime(config: Config, db: Db, connection: R
   // A plain timer, not a BullMQ job: PostgreSQL's advisory lock decides which worker prunes, so Redis is not involved.
   const pruner = new RetentionPruner(db, config.retention, log.child({ part: 'retention' }));
   pruner.start(config.retention.intervalMs);
+  // Attribute mapping changes re-project users through the outbox (docs/app-user-model.md).
+  const reprojection = new AttributeReprojectionRunner(db, { publicUrl: config.publicUrl, batchSize: d.batchSize, pauseMs: 10 }, log.child({ part: 'reprojection' }), drainer.onEventsCommitted);
+  reprojection.start(d.sweepIntervalMs);
   return {
     onEventsCommitted: drainer.onEventsCommitted,
     drainer,
@@ -56,6 +60,7 @@ export async function startDeliveryRuntime(config: Config, db: Db, connection: R
       { name: 'reconcile worker', close: () => reconcile.worker.close() },
       // Ends after its current batch (one short statement).
       { name: 'retention pruner', close: () => pruner.close() },
+      { name: 'attribute re-projection', close: () => reprojection.close() },
       // Waits for running batches; an interrupted one rolls back and its cursor stays put.
       { name: 'outbox drainer', close: () => drainer.close() },
       { name: 'reconcile queue', close: () => reconcile.queue.close() },

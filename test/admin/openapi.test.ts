@@ -156,6 +156,12 @@ describe('real admin API responses validate against the OpenAPI description', { 
     assert.equal((await fetchEventPage(client, { ...(cursor === undefined ? {} : { cursor }) })).data.length, 0, 'nothing new after the stored cursor');
     await assert.rejects(fetchEventPage(client, { cursor: 'not-a-cursor' }), /events API 400: invalid_request/);
 
+    // Attribute mapping: read (the default), preview, a refused row, replace (starts a re-projection).
+    assert.equal((await call('GET', `${ORG}/attribute-mapping`, `${org}/attribute-mapping`)).body.isDefault, true);
+    await call('POST', `${ORG}/attribute-mapping/preview`, `${org}/attribute-mapping/preview`, { attributes: [{ name: 'title', path: 'title' }] });
+    assert.equal((await call('PUT', `${ORG}/attribute-mapping`, `${org}/attribute-mapping`, { attributes: [{ name: 'bad name', path: 'title' }] })).status, 400);
+    assert.equal((await call('PUT', `${ORG}/attribute-mapping`, `${org}/attribute-mapping`, { attributes: [{ name: 'title', path: 'title' }] })).body.reprojection.status, 'running');
+
     await call('DELETE', `${ORG}/role-mappings/:mappingId`, `${org}/role-mappings/${mappings.body.data[0].id}`);
     await call('DELETE', `${ORG}/sinks/:sinkId`, `${org}/sinks/${sink.body.id}`);
     await call('DELETE', ORG, other);

@@ -77,7 +77,34 @@ export const AppUser = z.object({
   roles: z.array(z.string()),
   groups: z.array(z.string()),
   version: z.number().int(),
+  /** App attributes by the organization's attribute mapping; null where the user has no value. */
+  attributes: z.record(z.string(), z.unknown()),
   updatedAt: Timestamp,
+});
+
+const AttributeMappingEntry = z.object({ name: z.string(), path: z.string() });
+export const Reprojection = z.object({
+  status: z.enum(['running', 'done']),
+  done: z.number().int(),
+  total: z.number().int(),
+  startedAt: Timestamp,
+  finishedAt: Timestamp.nullable(),
+});
+export const AttributeMapping = z.object({
+  organizationId: Uuid,
+  attributes: z.array(AttributeMappingEntry),
+  /** No mapping saved: the default enterprise attributes apply. */
+  isDefault: z.boolean(),
+  /** Custom extension attributes (Okta's custom schema, any other `urn:`) are added under their own names: true for the default mapping only. */
+  customExtensionAttributes: z.boolean(),
+  revision: z.number().int(),
+  updatedAt: Timestamp.nullable(),
+  /** The re-projection of existing users after the last save (null before any save). */
+  reprojection: Reprojection.nullable(),
+});
+export const AttributeMappingPreview = z.object({
+  attributes: z.array(AttributeMappingEntry),
+  data: z.array(z.object({ directoryUserId: Uuid, directoryId: Uuid, userName: z.string(), attributes: z.record(z.string(), z.unknown()) })),
 });
 
 export const Event = z.object({

@@ -3,9 +3,10 @@ import { registerOrganizationRoutes } from './organization-routes';
 import { registerDeliveryRoutes } from './delivery-routes';
 import { registerOpenApiRoute } from './openapi-route';
 import { registerDirectoryHealthRoutes } from './directory-health-routes';
+import { registerAttributeMappingRoutes } from './attribute-mapping-routes';
 
 /**
  * Every area of the admin API registers here, one line each
  * (organizations and portal links, delivery and sinks, …).
  */
-export const ADMIN_ROUTE_REGISTRARS: AdminRouteRegistrar[] = [registerOrganizationRoutes, registerDeliveryRoutes, registerDirectoryHealthRoutes, registerOpenApiRoute];
+export const ADMIN_ROUTE_REGISTRARS: AdminRouteRegistrar[] = [registerOrganizationRoutes, registerDeliveryRoutes, registerDirectoryHealthRoutes, registerAttributeMappingRoutes, registerOpenApiRoute];

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { ORGANIZATION_REQUESTS as O } from './organization-routes';
 import { DELIVERY_REQUESTS as D } from './delivery-routes';
+import { ATTRIBUTE_MAPPING_REQUESTS as A } from './attribute-mapping-routes';
 import * as R from './admin-response-schemas';
 import { packageVersion } from '../../common/package-version';
 import * as H from './directory-health-schemas';
 
 /** One admin API operation: its route as registered (koa path syntax) and its zod schemas. */
 export interface AdminOperation {
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** As registered on the router, under /api/v1, e.g. `/organizations/:organizationId`. */
   path: string;
   summary: string;
@@ -43,6 +44,18 @@ export const ADMIN_OPERATIONS: AdminOperation[] = [
   { method: 'get', path: `${ORG}/role-mappings`, summary: 'List group → role mappings', tag: 'app user model', responses: { 200: R.Lists.RoleMappings, 404: R.ApiErrorBody } },
   { method: 'post', path: `${ORG}/role-mappings`, summary: 'Map a group to a role (recomputes roles)', tag: 'app user model', body: D.Mapping, responses: { 201: R.CreatedRoleMapping, 404: R.ApiErrorBody } },
   { method: 'delete', path: `${ORG}/role-mappings/:mappingId`, summary: 'Remove a role mapping (recomputes roles)', tag: 'app user model', responses: { 204: null, 404: R.ApiErrorBody } },
+  { method: 'get', path: `${ORG}/attribute-mapping`, summary: 'The attribute mapping (SCIM path → app attribute), with the re-projection progress', tag: 'app user model', responses: { 200: R.AttributeMapping, 404: R.ApiErrorBody } },
+  {
+    method: 'put',
+    path: `${ORG}/attribute-mapping`,
+    summary: 'Replace the attribute mapping (re-projects every user through the outbox)',
+    description:
+      'Paths are SCIM attribute paths of a User: core (`title`, `name.givenName`, `phoneNumbers`), the enterprise extension (`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department`, or `department` alone) or any custom extension URN (`urn:okta:…:custom:costCode`). Names are identifiers (a letter, then letters, digits, `_`). Saving writes one `user.attributes_changed` event per user of the organization\'s directories, in batches; `reprojection` shows the progress.',
+    tag: 'app user model',
+    body: A.PutMapping,
+    responses: { 200: R.AttributeMapping, 400: R.ApiErrorBody, 404: R.ApiErrorBody },
+  },
+  { method: 'post', path: `${ORG}/attribute-mapping/preview`, summary: 'What a mapping (not saved) gives a few synced users', tag: 'app user model', body: A.PreviewMapping, responses: { 200: R.AttributeMappingPreview, 400: R.ApiErrorBody, 404: R.ApiErrorBody } },
   { method: 'get', path: `${ORG}/app-users`, summary: 'The app user model, with roles and groups', tag: 'app user model', responses: { 200: R.Lists.AppUsers, 404: R.ApiErrorBody } },
   {
     method: 'get',

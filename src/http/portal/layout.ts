@@ -7,12 +7,15 @@ export interface PageFrame {
   csrfToken?: string;
   /** The page replaces its URL with this one (so a reload after a token page never re-posts). */
   replaceUrl?: string;
+  /** The top tab this page belongs to (default: Directory Sync). */
+  tab?: 'directory-sync' | 'attribute-mapping';
   main: SafeHtml;
 }
 
 /** The whole document: one stylesheet, one small script, no build step. */
 export function renderPage(frame: PageFrame): string {
   const session = frame.organizationName !== undefined;
+  const tab = frame.tab ?? 'directory-sync';
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -37,7 +40,7 @@ export function renderPage(frame: PageFrame): string {
       : ''}
   </div>
   ${session
-    ? html`<nav class="tabs" aria-label="Admin Portal sections"><div class="tabs-inner"><a href="/portal/directory-sync" aria-current="page">Directory Sync</a></div></nav>`
+    ? html`<nav class="tabs" aria-label="Admin Portal sections"><div class="tabs-inner"><a href="/portal/directory-sync"${tab === 'directory-sync' ? html` aria-current="page"` : ''}>Directory Sync</a><a href="/portal/attribute-mapping"${tab === 'attribute-mapping' ? html` aria-current="page"` : ''}>Attribute mapping</a></div></nav>`
     : ''}
 </header>
 <main id="main" class="container" tabindex="-1">
@@ -53,6 +56,7 @@ const NOTICES: Record<string, { tone: 'success' | 'info' | 'warning'; text: stri
   enabled: { tone: 'success', text: 'The directory is enabled again.' },
   deleted: { tone: 'success', text: 'The directory and everything it synced were deleted.' },
   'token-hidden': { tone: 'info', text: 'The token was shown once and cannot be shown again. If you did not copy it, rotate the token.' },
+  'mapping-saved': { tone: 'success', text: 'The attribute mapping was saved. Existing users are being updated with it.' },
   'already-configured': { tone: 'info', text: 'This form was already submitted; the directory exists. Its token was shown once and cannot be shown again.' },
 };
 

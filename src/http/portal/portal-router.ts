@@ -11,6 +11,7 @@ import { registerPortalEnterRoutes } from './portal-enter-routes';
 import { registerPortalDirectoryRoutes } from './portal-directory-routes';
 import { registerPortalDataRoutes } from './portal-data-routes';
 import { registerPortalHealthRoutes } from './portal-health-routes';
+import { registerPortalAttributeMappingRoutes } from './portal-attribute-mapping-routes';
 
 
 const ASSETS_DIR = path.resolve(__dirname, 'assets');
@@ -71,6 +72,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
   registerPortalDirectoryRoutes(router, deps);
   registerPortalDataRoutes(router, deps);
   registerPortalHealthRoutes(router, deps);
+  registerPortalAttributeMappingRoutes(router, deps);
   router.all('/portal', (ctx) => ctx.redirect('/portal/directory-sync'));
   router.all('/portal/{*rest}', () => {
     throw new PortalError(404, 'Page not found', 'There is nothing at this address in the Admin Portal.');
