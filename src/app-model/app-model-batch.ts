@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { StoredEvent } from '../events/event-types';
-import { appUserFields, type AppUserFields } from './app-model-sink';
-import { EXPECTED_ROLES_SQL } from './app-model-roles';
+import { appGroupFields, appUserFields } from './app-model-sink';
+import { AppModelStore, type AppGroupBatchRow, type AppMembershipBatchRow, type AppUserBatchRow } from './app-model-store';
 import { attributeProjectors } from './attribute-projectors';
 
 type Trx = Knex.Transaction;
@@ -15,27 +15,9 @@ interface Scoped {
   organization_id: string;
   directory_id: string;
 }
-interface UserRow extends AppUserFields, Scoped {
-  id: string;
-  version: number;
-  seq: number;
-  deleted: boolean;
-}
-interface GroupRow extends Scoped {
-  id: string;
-  name: string;
-  external_id: string | null;
-  version: number;
-  seq: number;
-  deleted: boolean;
-}
-interface MemberRow extends Scoped {
-  group_id: string;
-  user_id: string;
-  present: boolean;
-  version: number;
-  seq: number;
-}
+type UserRow = AppUserBatchRow;
+type GroupRow = AppGroupBatchRow;
+type MemberRow = AppMembershipBatchRow;
 
 /**
  * Applies a batch of events (each directory's in seq order; several directories and
@@ -88,7 +70,8 @@ export async function applyBatchToAppModel(trx: Trx, events: StoredEvent[]): Pro
       case 'group.deleted': {
         const resource = data['resource'] ?? {};
         const deleted = e.type === 'group.deleted';
-        putGroup({ ...scope, id: e.resourceId, name: str(resource['displayName']) ?? '', external_id: str(resource['externalId']), version: e.resourceVersion, seq, deleted });
+        const g = appGroupFields(resource);
+        putGroup({ ...scope, id: e.resourceId, name: g.name, external_id: g.externalId, version: e.resourceVersion, seq, deleted });
         if (deleted) deletedGroups.set(e.resourceId, Math.max(e.resourceVersion, deletedGroups.get(e.resourceId) ?? 0));
         // A rename can change the roles of every member (mappings are by group name).
         roleGroups.add(e.resourceId);
@@ -98,8 +81,8 @@ export async function applyBatchToAppModel(trx: Trx, events: StoredEvent[]): Pro
       case 'group.user_removed': {
         const userId = str(data['user']?.['id']);
         if (!userId) break;
-        const group = data['group'] ?? {};
-        putGroup({ ...scope, id: e.resourceId, name: str(group['displayName']) ?? '', external_id: str(group['externalId']), version: e.resourceVersion, seq, deleted: false });
+        const g = appGroupFields(data['group'] ?? {});
+        putGroup({ ...scope, id: e.resourceId, name: g.name, external_id: g.externalId, version: e.resourceVersion, seq, deleted: false });
         const m: MemberRow = { ...scope, group_id: e.resourceId, user_id: userId, present: e.type === 'group.user_added', version: e.resourceVersion, seq };
         const key = `${m.group_id}/${m.user_id}`;
         if (newer(m, members.get(key))) members.set(key, m);
@@ -113,82 +96,28 @@ export async function applyBatchToAppModel(trx: Trx, events: StoredEvent[]): Pro
     }
   }
 
+  const model = new AppModelStore(trx);
   if (users.size) {
     statements++;
-    // A newer version replaces the row; the same version (a re-projection after a
-    // mapping change, or a replay) may change `attributes` only.
-    await trx.raw(
-      `INSERT INTO app_users (directory_user_id, organization_id, directory_id, user_name, email, given_name, family_name, display_name, external_id, status, version, deleted_at, roles, attributes)
-       SELECT x.id, x.organization_id, x.directory_id, x.user_name, x.email, x.given_name, x.family_name, x.display_name, x.external_id, x.status, x.version, CASE WHEN x.deleted THEN now() END, '{}', COALESCE(x.attributes, '{}'::jsonb)
-         FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS x(id uuid, organization_id uuid, directory_id uuid, user_name text, email text, given_name text, family_name text, display_name text, external_id text, status text, version int, deleted boolean, attributes jsonb)
-       ON CONFLICT (directory_user_id) DO UPDATE SET
-         user_name = EXCLUDED.user_name, email = EXCLUDED.email, given_name = EXCLUDED.given_name,
-         family_name = EXCLUDED.family_name, display_name = EXCLUDED.display_name, external_id = EXCLUDED.external_id,
-         status = EXCLUDED.status, version = EXCLUDED.version,
-         deleted_at = CASE WHEN app_users.version = EXCLUDED.version THEN app_users.deleted_at ELSE EXCLUDED.deleted_at END,
-         attributes = EXCLUDED.attributes, updated_at = now()
-       WHERE app_users.version < EXCLUDED.version
-          OR (app_users.version = EXCLUDED.version AND app_users.attributes IS DISTINCT FROM EXCLUDED.attributes)`,
-      { rows: JSON.stringify([...users.values()]) },
-    );
+    await model.upsertUsers([...users.values()]);
   }
   if (groups.size) {
     statements++;
-    await trx.raw(
-      `INSERT INTO app_groups (directory_group_id, organization_id, directory_id, name, external_id, version, deleted_at)
-       SELECT x.id, x.organization_id, x.directory_id, x.name, x.external_id, x.version, CASE WHEN x.deleted THEN now() END
-         FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS x(id uuid, organization_id uuid, directory_id uuid, name text, external_id text, version int, deleted boolean)
-       ON CONFLICT (directory_group_id) DO UPDATE SET
-         name = EXCLUDED.name, external_id = EXCLUDED.external_id, version = EXCLUDED.version, deleted_at = EXCLUDED.deleted_at, updated_at = now()
-       WHERE app_groups.version < EXCLUDED.version`,
-      { rows: JSON.stringify([...groups.values()]) },
-    );
+    await model.upsertGroups([...groups.values()]);
   }
   if (members.size) {
     statements++;
-    await trx.raw(
-      `INSERT INTO app_memberships (directory_group_id, directory_user_id, organization_id, directory_id, present, version)
-       SELECT x.group_id, x.user_id, x.organization_id, x.directory_id, x.present, x.version
-         FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS x(group_id uuid, user_id uuid, organization_id uuid, directory_id uuid, present boolean, version int)
-       ON CONFLICT (directory_group_id, directory_user_id) DO UPDATE SET present = EXCLUDED.present, version = EXCLUDED.version, updated_at = now()
-       WHERE app_memberships.version < EXCLUDED.version`,
-      { rows: JSON.stringify([...members.values()]) },
-    );
+    await model.upsertMemberships([...members.values()]);
   }
   if (deletedGroups.size) {
     // After the membership upsert: a deleted group keeps no present membership of an older version.
     statements++;
-    await trx.raw(
-      `UPDATE app_memberships m SET present = false, version = x.version, updated_at = now()
-         FROM unnest(CAST(:ids AS uuid[]), CAST(:versions AS int[])) AS x(id, version)
-        WHERE m.directory_group_id = x.id AND m.version < x.version`,
-      { ids: [...deletedGroups.keys()], versions: [...deletedGroups.values()] },
-    );
+    await model.dropMembershipsOfDeletedGroups(deletedGroups);
   }
   if (roleUsers.size || roleGroups.size) {
     statements++;
-    await recomputeRolesOf(trx, [...organizations], [...roleUsers], [...roleGroups]);
+    await model.recomputeRolesOf([...organizations], [...roleUsers], [...roleGroups]);
   }
   return statements;
 }
 
-
-/** One role recompute for some users and every member (directory or app side) of some groups. */
-async function recomputeRolesOf(trx: Trx, organizationIds: string[], userIds: string[], groupIds: string[]): Promise<void> {
-  const expr = EXPECTED_ROLES_SQL.replace('%USER%', 'au.directory_user_id');
-  await trx.raw(
-    `UPDATE app_users au
-        SET roles = CASE WHEN au.status = 'active' AND au.deleted_at IS NULL THEN ${expr} ELSE '{}'::text[] END,
-            updated_at = now()
-      WHERE au.organization_id = ANY(CAST(:orgs AS uuid[]))
-        AND au.directory_user_id IN (
-              SELECT unnest(CAST(:users AS uuid[]))
-              UNION SELECT user_id FROM group_members WHERE group_id = ANY(CAST(:groups AS uuid[]))
-              UNION SELECT directory_user_id FROM app_memberships WHERE directory_group_id = ANY(CAST(:groups AS uuid[])))
-        -- No role mapping in the organization: every expected role set is empty, so only
-        -- users still holding roles need the (per-user) computation. An import skips it.
-        AND (au.roles <> '{}' OR EXISTS (SELECT 1 FROM role_mappings rm WHERE rm.organization_id = au.organization_id))
-        AND au.roles IS DISTINCT FROM (CASE WHEN au.status = 'active' AND au.deleted_at IS NULL THEN ${expr} ELSE '{}'::text[] END)`,
-    { orgs: organizationIds, users: userIds, groups: groupIds },
-  );
-}

@@ -1,4 +1,5 @@
 import type { Db } from '../store/db';
+import { AppModelStore } from './app-model-store';
 
 /** The tables of the app user model: the integration contract (docs/app-user-model.md). */
 export const APP_MODEL_TABLES = ['app_users', 'app_groups', 'app_memberships'] as const;
@@ -10,14 +11,5 @@ export const APP_MODEL_TABLES = ['app_users', 'app_groups', 'app_memberships'] a
  * their data, indexes and constraints. Back to `public` works the same way.
  */
 export async function ensureAppModelSchema(db: Db, schema: string): Promise<string[]> {
-  const moved: string[] = [];
-  if (schema !== 'public') await db.raw('CREATE SCHEMA IF NOT EXISTS ??', [schema]);
-  for (const table of APP_MODEL_TABLES) {
-    const row = await db('pg_tables').where({ tablename: table }).whereIn('schemaname', ['public', schema]).whereNot({ schemaname: schema }).first('schemaname');
-    if (row) {
-      await db.raw('ALTER TABLE ??.?? SET SCHEMA ??', [row.schemaname as string, table, schema]);
-      moved.push(`${row.schemaname as string}.${table} → ${schema}`);
-    }
-  }
-  return moved;
+  return new AppModelStore(db).moveTablesToSchema(APP_MODEL_TABLES, schema);
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createTestEnv, type TestEnv, type TestDirectory } from '../support/test-env';
 import { scimClient, type ScimClient } from '../support/scim-client';
 import { oktaGroup, oktaUser, patch } from '../support/okta-bodies';
-import { listAppUsers } from '../../src/app-model/app-model-store';
+import { AppModelStore } from '../../src/app-model/app-model-store';
 import { reconcileDirectory } from '../../src/app-model/reconcile-directory';
 import { allDelivered, directoryAsAppUsers, waitFor } from './delivery-helpers';
 
@@ -54,11 +54,11 @@ describe('app user model after a burst on several directories', () => {
     await Promise.all(dirs.map((d) => burst(d, 60)));
     for (const dir of dirs) {
       await waitFor('delivered', () => allDelivered(env.db, dir.organizationId), 30_000);
-      const app = (await listAppUsers(env.db, dir.organizationId)).map((u) => ({ directoryUserId: u.directoryUserId, userName: u.userName, active: u.active }));
+      const app = (await new AppModelStore(env.db).listAppUsers(dir.organizationId)).map((u) => ({ directoryUserId: u.directoryUserId, userName: u.userName, active: u.active }));
       assert.deepEqual(app, await directoryAsAppUsers(env.db, dir.directoryId));
       const drift = await reconcileDirectory(env.db, dir.directoryId, false);
       assert.equal(drift.driftCount, 0, JSON.stringify(drift));
-      const engineers = (await listAppUsers(env.db, dir.organizationId)).filter((u) => u.roles.includes('engineer')).length;
+      const engineers = (await new AppModelStore(env.db).listAppUsers(dir.organizationId)).filter((u) => u.roles.includes('engineer')).length;
       assert.ok(engineers > 30, `roles follow the renamed group (${engineers} engineers)`);
     }
     const cursors = await env.db('delivery_cursors').whereIn('directory_id', dirs.map((d) => d.directoryId)).count<{ n: string }[]>('* as n');

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { createTestEnv, type TestEnv, type TestDirectory } from '../support/test-env';
 import { scimClient, type ScimClient } from '../support/scim-client';
 import { DirectoryStore } from '../../src/store/directory-store';
-import { listAppUsers } from '../../src/app-model/app-model-store';
+import { AppModelStore } from '../../src/app-model/app-model-store';
 import { toStoredEvent } from '../../src/store/event-store';
 import { applyToAppModel } from '../../src/app-model/app-model-sink';
 import { reconcileDirectory } from '../../src/app-model/reconcile-directory';
@@ -56,7 +56,7 @@ describe('delivery into the app user model and webhooks', () => {
   }
 
   async function assertAppModelEqualsDirectory(dir: TestDirectory) {
-    const app = (await listAppUsers(env.db, dir.organizationId)).map((u) => ({ directoryUserId: u.directoryUserId, userName: u.userName, active: u.active }));
+    const app = (await new AppModelStore(env.db).listAppUsers(dir.organizationId)).map((u) => ({ directoryUserId: u.directoryUserId, userName: u.userName, active: u.active }));
     assert.deepEqual(app, await directoryAsAppUsers(env.db, dir.directoryId));
     const drift = await reconcileDirectory(env.db, dir.directoryId, false);
     assert.equal(drift.driftCount, 0, JSON.stringify(drift));
@@ -129,7 +129,7 @@ describe('delivery into the app user model and webhooks', () => {
     assert.deepEqual([...receiver.okCounts().keys()].sort(), events.map((e) => e.id).sort());
     assert.ok([...receiver.okCounts().values()].every((n) => n === 1));
     await assertAppModelEqualsDirectory(dir);
-    const [appJane] = await listAppUsers(env.db, dir.organizationId);
+    const [appJane] = await new AppModelStore(env.db).listAppUsers(dir.organizationId);
     assert.equal(appJane?.givenName, 'Janet');
     assert.equal(appJane?.email, 'jane@example.com');
     assert.deepEqual(appJane?.attributes, { firstName: 'Janet' });
@@ -206,7 +206,7 @@ describe('delivery into the app user model and webhooks', () => {
     const shuffled = [...events, ...events, ...events.filter((_, i) => i % 2 === 0)].sort(() => Math.random() - 0.5);
     for (const e of shuffled) await env.db.transaction((trx) => applyToAppModel(trx, e));
     await assertAppModelEqualsDirectory(dir);
-    const roles = Object.fromEntries((await listAppUsers(env.db, dir.organizationId)).map((u) => [u.directoryUserId, u.roles]));
+    const roles = Object.fromEntries((await new AppModelStore(env.db).listAppUsers(dir.organizationId)).map((u) => [u.directoryUserId, u.roles]));
     assert.deepEqual(roles[ids[0] as string], []);
     assert.deepEqual(roles[ids[1] as string], [], 'a deactivated member loses its roles');
     assert.deepEqual(roles[ids[2] as string], ['operator']);
@@ -264,7 +264,7 @@ describe('delivery into the app user model and webhooks', () => {
     const group = (await scim('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Avengers', members: [{ value: jane }] })).body.id as string;
     const rolesOf = async () => {
       await waitFor('delivered', () => allDelivered(env.db, dir.organizationId));
-      return (await listAppUsers(env.db, dir.organizationId)).find((u) => u.directoryUserId === jane);
+      return (await new AppModelStore(env.db).listAppUsers(dir.organizationId)).find((u) => u.directoryUserId === jane);
     };
     assert.deepEqual((await rolesOf())?.roles, []);
     const mapping = await api('POST', `/organizations/${dir.organizationId}/role-mappings`, { groupName: 'avengers', role: 'admin' });
@@ -288,7 +288,7 @@ describe('delivery into the app user model and webhooks', () => {
 
   it('drift made by hand in the app model is found, reported, and repaired', async () => {
     const dir = rolesDir;
-    const [jane] = await listAppUsers(env.db, dir.organizationId);
+    const [jane] = await new AppModelStore(env.db).listAppUsers(dir.organizationId);
     assert.ok(jane);
     await env.db('app_users').where({ directory_user_id: jane.directoryUserId }).update({ user_name: 'hacked@example.com', roles: '{superuser}' });
     await env.db('app_memberships').where({ directory_user_id: jane.directoryUserId }).delete();
@@ -306,7 +306,7 @@ describe('delivery into the app user model and webhooks', () => {
     const repaired = await api('POST', `/directories/${dir.directoryId}/reconcile`, { repair: true });
     assert.equal(repaired.body.report.repaired, true);
     await assertAppModelEqualsDirectory(dir);
-    assert.deepEqual((await listAppUsers(env.db, dir.organizationId))[0]?.roles, ['admin']);
+    assert.deepEqual((await new AppModelStore(env.db).listAppUsers(dir.organizationId))[0]?.roles, ['admin']);
     const reports = await api('GET', `/directories/${dir.directoryId}/reconcile-reports`);
     assert.deepEqual(reports.body.data.filter((x: { trigger: string }) => x.trigger === 'manual').map((x: { repair: boolean }) => x.repair), [true, false]);
   });

@@ -5,7 +5,7 @@ import { SinkStore } from '../../store/sink-store';
 import { DeliveryStore } from '../../store/delivery-store';
 import { RoleMappingStore } from '../../app-model/role-mapping-store';
 import { ReconcileReportStore } from '../../app-model/reconcile-report-store';
-import { listAppUsers } from '../../app-model/app-model-store';
+import { AppModelStore } from '../../app-model/app-model-store';
 import { recomputeRoles } from '../../app-model/app-model-roles';
 import { addWebhookSink, replayDeadLetters, DeliveryAdminError } from '../../delivery/delivery-admin';
 import { runReconcile } from '../../app-model/run-reconcile';
@@ -20,7 +20,7 @@ export function registerDeliveryCommands(program: Command, run: Run): void {
     .option('--json', 'print JSON', false)
     .action((opts: { org: string; json: boolean }) =>
       run(async (ctx) => {
-        const users = await listAppUsers(await ctx.db(), (await findOrganization(ctx, opts.org)).id);
+        const users = await new AppModelStore(await ctx.db()).listAppUsers((await findOrganization(ctx, opts.org)).id);
         print(opts.json, users, () => (users.length ? users.map((u) => `${u.directoryUserId}  ${u.status.padEnd(9)} ${u.userName}  roles: ${u.roles.join(',') || '-'}`).join('\n') : 'No app users.'));
       }),
     );

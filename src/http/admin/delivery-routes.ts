@@ -10,7 +10,7 @@ import { SinkStore } from '../../store/sink-store';
 import { DeliveryStore } from '../../store/delivery-store';
 import { RoleMappingStore } from '../../app-model/role-mapping-store';
 import { ReconcileReportStore } from '../../app-model/reconcile-report-store';
-import { listAppUsers } from '../../app-model/app-model-store';
+import { AppModelStore } from '../../app-model/app-model-store';
 import { recomputeRoles } from '../../app-model/app-model-roles';
 import { addWebhookSink, replayDeadLetters, DeliveryAdminError } from '../../delivery/delivery-admin';
 import { decodeCursor, readEventFeed, staleCursorEntries } from '../../delivery/event-feed';
@@ -119,7 +119,7 @@ export const registerDeliveryRoutes: AdminRouteRegistrar = (router, deps) => {
   });
 
   router.get(`${base}/app-users`, async (ctx) => {
-    ctx.body = { data: await listAppUsers(db, (await org(ctx)).id) };
+    ctx.body = { data: await new AppModelStore(db).listAppUsers((await org(ctx)).id) };
   });
 
   router.get(`${base}/events`, async (ctx) => {
