@@ -6,15 +6,22 @@ import type { Db } from '../store/db';
  * one event (Okta does not always send every membership change): the roles mapped
  * from the names of the directory groups the user belongs to, sorted, and none at
  * all while the user is inactive in the directory or suspended/deleted in the app.
+ * Plus the roles a circuit-breaker hold keeps for a person while it holds their change.
+ * `%USER%` appears once (callers replace it once).
  */
 export const EXPECTED_ROLES_SQL = `ARRAY(
-  SELECT DISTINCT m.role
-    FROM users u
-    JOIN directories d ON d.id = u.directory_id
-    JOIN group_members gm ON gm.user_id = u.id
-    JOIN groups g ON g.id = gm.group_id
-    JOIN role_mappings m ON m.organization_id = d.organization_id AND lower(m.group_name) = lower(g.display_name)
-   WHERE u.id = %USER% AND u.active
+  SELECT DISTINCT x.role FROM (SELECT %USER% AS uid) me CROSS JOIN LATERAL (
+    SELECT m.role
+      FROM users u
+      JOIN directories d ON d.id = u.directory_id
+      JOIN group_members gm ON gm.user_id = u.id
+      JOIN groups g ON g.id = gm.group_id
+      JOIN role_mappings m ON m.organization_id = d.organization_id AND lower(m.group_name) = lower(g.display_name)
+     WHERE u.id = me.uid AND u.active
+    UNION ALL
+    -- Roles a circuit-breaker hold keeps (docs/circuit-breaker.md): the directory already
+    -- shows the held change, but the app must not see its effect until a release.
+    SELECT unnest(hp.roles) FROM hold_people hp WHERE hp.user_id = me.uid AND hp.preserve AND NOT hp.cancelled) x
    ORDER BY 1)`;
 
 /** Recomputes `app_users.roles` for some users of an organization, or all of them. */

@@ -1,4 +1,5 @@
 import type { Db } from '../store/db';
+import { judgeRound, BUILT_IN_BREAKER_DEFAULTS, type BreakerDefaults } from './circuit-breaker';
 
 export interface SequenceResult {
   /** Events numbered by this call. */
@@ -39,16 +40,20 @@ export interface SequenceResult {
  * the whole PostgreSQL cluster, any database, hold all numbering back; measured on
  * a shared server it left most runs with nothing to number (docs/delivery.md).
  */
-export async function sequenceDirectory(db: Db, directoryId: string, limit = 5000): Promise<SequenceResult> {
-  return (await sequenceDirectories(db, [directoryId], limit)).get(directoryId) ?? { sequenced: 0, remaining: true, busy: true };
+export async function sequenceDirectory(db: Db, directoryId: string, limit = 5000, breaker: BreakerDefaults = BUILT_IN_BREAKER_DEFAULTS): Promise<SequenceResult> {
+  return (await sequenceDirectories(db, [directoryId], limit, breaker)).get(directoryId) ?? { sequenced: 0, remaining: true, busy: true };
 }
 
 /**
  * The same for many directories in ONE transaction of four statements (BEGIN, lock,
  * number, COMMIT), up to `limit` events per directory: with a hundred tenants
  * importing at once, sequencing costs four statements per round, not per directory.
+ *
+ * The deprovisioning circuit breaker judges the events numbered, in the same
+ * transaction (circuit-breaker.ts): one more statement when anything was numbered,
+ * and a few more only in rounds with destructive changes or an open hold.
  */
-export async function sequenceDirectories(db: Db, directoryIds: string[], limit = 5000): Promise<Map<string, SequenceResult>> {
+export async function sequenceDirectories(db: Db, directoryIds: string[], limit = 5000, breaker: BreakerDefaults = BUILT_IN_BREAKER_DEFAULTS): Promise<Map<string, SequenceResult>> {
   const out = new Map<string, SequenceResult>();
   if (!directoryIds.length) return out;
   return db.transaction(async (trx) => {
@@ -114,7 +119,10 @@ export async function sequenceDirectories(db: Db, directoryIds: string[], limit 
          FROM locked l`,
       { dirs: [...locked.keys()], lasts: [...locked.values()], limit },
     );
-    for (const r of result.rows) out.set(r.directory_id, { sequenced: r.sequenced, remaining: r.remaining, busy: false });
+    const numbered = result.rows.filter((r) => r.sequenced > 0).map((r) => ({ directoryId: r.directory_id, afterSeq: Number(locked.get(r.directory_id) ?? 0) }));
+    // A `directory.sync_held` event appended now is numbered by the next round.
+    const appended = await judgeRound(trx, numbered, breaker);
+    for (const r of result.rows) out.set(r.directory_id, { sequenced: r.sequenced, remaining: r.remaining || appended.has(r.directory_id), busy: false });
     return out;
   });
 }

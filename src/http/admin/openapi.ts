@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ORGANIZATION_REQUESTS as O } from './organization-routes';
 import { DELIVERY_REQUESTS as D } from './delivery-routes';
+import { HOLD_REQUESTS as H } from './hold-routes';
 import * as R from './admin-response-schemas';
 import { packageVersion } from '../../shared/package-version';
 

@@ -1,0 +1,94 @@
+import type { Knex } from 'knex';
+import { HoldStore, type RoundRow } from '../store/hold-store';
+import { appendEvents } from '../store/event-store';
+import { decide, type BreakerThresholds, type Candidate, type DestructiveKind } from './breaker-decision';
+
+/** Global defaults (BREAKER_* variables, docs/configuration.md); a directory may override each. */
+export type BreakerDefaults = BreakerThresholds;
+
+/** The defaults when no configuration is handed in (the same as the variables' defaults). */
+export const BUILT_IN_BREAKER_DEFAULTS: BreakerDefaults = Object.freeze({ enabled: true, windowSeconds: 900, minCount: 20, minPercent: 10 });
+
+/**
+ * The deprovisioning circuit breaker's step of a sequencer round
+ * (docs/circuit-breaker.md), inside the sequencer's transaction, so the decision
+ * becomes visible together with the sequence numbers: no drain can read an event
+ * numbered but not yet judged. One statement reads what the round needs
+ * (`HoldStore.roundCandidates`); a round without destructive events and without an
+ * open hold costs nothing more. Returns the directories for which it appended an
+ * event (`directory.sync_held`), which the next round numbers.
+ */
+export async function judgeRound(trx: Knex.Transaction, dirs: { directoryId: string; afterSeq: number }[], defaults: BreakerDefaults = BUILT_IN_BREAKER_DEFAULTS): Promise<Set<string>> {
+  const appended = new Set<string>();
+  if (!dirs.length) return appended;
+  const holds = new HoldStore(trx);
+  const rows = await holds.roundCandidates(trx, dirs, { windowSeconds: defaults.windowSeconds });
+  if (!rows.length) return appended;
+
+  const byDir = new Map<string, RoundRow[]>();
+  for (const row of rows) {
+    const list = byDir.get(row.directory_id) ?? [];
+    list.push(row);
+    byDir.set(row.directory_id, list);
+  }
+  const held: { eventId: string; holdId: string; kind: DestructiveKind | null }[] = [];
+  const marks: { eventId: string; subject: string; kind: DestructiveKind }[] = [];
+  const cancelled: { holdId: string; resourceType: string; resourceId: string }[] = [];
+  const touched = new Set<string>();
+  const superseding = new Set<string>();
+  for (const [directoryId, list] of byDir) {
+    const first = list[0]!;
+    const decision = decide({
+      thresholds: {
+        enabled: first.enabled ?? defaults.enabled,
+        windowSeconds: first.window_seconds ?? defaults.windowSeconds,
+        minCount: first.min_count ?? defaults.minCount,
+        minPercent: first.min_percent === null ? defaults.minPercent : Number(first.min_percent),
+      },
+      openHoldId: first.open_hold,
+      windowCount: first.window_count,
+      activeUsers: first.active_users,
+      candidates: list.map(toCandidate),
+    });
+    let newHold: string | undefined;
+    if (decision.opens) {
+      newHold = await holds.open(trx, first.organization_id, directoryId);
+      const version = await holds.bumpDirectoryVersion(trx, directoryId);
+      // Apps learn at once that deprovisioning is held back (webhooks, events API).
+      await appendEvents(trx, { organizationId: first.organization_id, directoryId, operationId: null }, [
+        { type: 'directory.sync_held', resourceType: 'directory', resourceId: directoryId, resourceVersion: version, data: { holdId: newHold, directoryId, reason: 'deprovisioning circuit breaker tripped' } },
+      ]);
+      appended.add(directoryId);
+    }
+    const holdOf = (h: string | null): string => h ?? (newHold as string);
+    for (const h of decision.held) {
+      held.push({ eventId: h.eventId, holdId: holdOf(h.hold), kind: h.kind });
+      touched.add(holdOf(h.hold));
+    }
+    marks.push(...decision.marks);
+    for (const c of decision.cancelled) {
+      const [resourceType, resourceId] = c.resource.split(':') as [string, string];
+      cancelled.push({ holdId: holdOf(c.hold), resourceType, resourceId });
+      touched.add(holdOf(c.hold));
+    }
+    const heldIds = new Set(decision.held.map((h) => h.eventId));
+    for (const row of list) if (row.supersedes && !heldIds.has(row.id)) superseding.add(row.resource_id);
+  }
+  await holds.holdEvents(trx, held);
+  await holds.mark(trx, marks);
+  await holds.cancel(trx, cancelled);
+  await holds.refresh(trx, [...touched]);
+  await holds.endPreservation(trx, [...superseding]);
+  return appended;
+}
+
+const toCandidate = (row: RoundRow): Candidate => ({
+  eventId: row.id,
+  seq: row.seq,
+  resource: `${row.resource_type}:${row.resource_id}`,
+  kind: row.kind,
+  subject: row.subject,
+  subjectInWindow: row.subject_in_window,
+  behindHold: row.behind_hold,
+  restores: row.restores,
+});
