@@ -5,6 +5,7 @@ import { DependencyError } from '../ops/preflight';
 import { registerDirectoryCommands } from './commands/directory-commands';
 import { registerDeliveryCommands } from './commands/delivery-commands';
 import { registerOrganizationCommands } from './commands/organization-commands';
+import { registerHoldCommands } from './commands/hold-commands';
 import { packageVersion } from '../shared/package-version';
 
 /** `dirsync` ops CLI (package.json bin). Every command reads the same environment as the server. */
@@ -30,6 +31,7 @@ async function run(fn: (ctx: CliContext) => Promise<void>): Promise<void> {
 registerDirectoryCommands(program, run);
 registerDeliveryCommands(program, run);
 registerOrganizationCommands(program, run);
+registerHoldCommands(program, run);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`dirsync: ${String(error)}\n`);
