@@ -97,6 +97,11 @@ describe('deprovisioning circuit breaker', { timeout: 180_000 }, () => {
     assert.equal(stillActive.length, hold.counts.deactivations);
     // Held people keep their roles in the app.
     for (const id of stillActive) assert.deepEqual(app.get(id)?.roles, ['staff']);
+    // /metrics shows what is held.
+    const metrics = await (await fetch(`${env.baseUrl}/metrics`, { headers: { authorization: `Basic ${Buffer.from(`ops:${ADMIN_KEY}`).toString('base64')}` } })).text();
+    assert.match(metrics, /^dirsync_breaker_open_holds 1$/m);
+    assert.match(metrics, new RegExp(`^dirsync_breaker_held_people ${stillActive.length}$`, 'm'));
+    assert.match(metrics, /^dirsync_breaker_held_events \d+$/m);
     const detail = (await api('GET', `/holds/${hold.id}`)).body as HoldBody;
     assert.equal(detail.wouldLoseAccess?.length, stillActive.length);
     assert.deepEqual(detail.wouldLoseAccess?.[0]?.roles, ['staff']);
@@ -161,6 +166,38 @@ describe('deprovisioning circuit breaker', { timeout: 180_000 }, () => {
     assert.ok((report.report.held.items as { id: string }[]).some((h) => h.id === active[0]));
     const after = await appUsers(dir);
     for (const id of active) assert.equal(after.get(id)?.active, true, 'repair keeps a discarded hold');
+  });
+
+  it('membership removals that take a role away, and a group deletion, are held too: roles stay until release', async () => {
+    const { dir, scim, ids } = await directoryOf(40);
+    assert.equal((await api('POST', `/organizations/${dir.organizationId}/role-mappings`, { groupName: 'Admins', role: 'admin' })).status, 201);
+    const admins = (await scim('POST', '/Groups', oktaGroup('Admins', ids.slice(35)))).body.id as string;
+    const staff = (await scim('GET', `/Groups?filter=${encodeURIComponent('displayName eq "Staff"')}`)).body.Resources[0].id as string;
+    await waitFor('delivered', () => allDelivered(env.db, dir.organizationId), 30_000);
+    // One Okta push removes 30 people from the group that gives them their role.
+    const removed = ids.slice(0, 30);
+    assert.equal((await scim('PATCH', `/Groups/${staff}`, patch(...removed.map((id) => ({ op: 'remove', path: `members[value eq "${id}"]` }))))).status, 204);
+    await waitFor('delivered', () => allDelivered(env.db, dir.organizationId), 30_000);
+    const [hold] = await holdsOf(dir);
+    assert.ok(hold, 'a hold');
+    assert.equal(hold.counts.roleRemovals, 11, 'the 20th removal trips: 19 flow, 11 are held');
+    let app = await appUsers(dir);
+    assert.equal(removed.filter((id) => app.get(id)?.roles.includes('staff')).length, 11);
+    // A group deletion while the hold is open joins it: its members keep their role.
+    assert.equal((await scim('DELETE', `/Groups/${admins}`)).status, 204);
+    await waitFor('delivered', () => allDelivered(env.db, dir.organizationId), 30_000);
+    const withGroup = (await api('GET', `/holds/${hold.id}`)).body as HoldBody;
+    assert.equal(withGroup.counts.groupDeletions, 1);
+    app = await appUsers(dir);
+    for (const id of ids.slice(35)) {
+      assert.ok(app.get(id)?.roles.includes('admin'), 'admins keep their role while the deletion is held');
+      assert.ok(withGroup.wouldLoseAccess?.some((p) => p.userId === id && p.roles.includes('admin')));
+    }
+    assert.equal((await api('POST', `/holds/${hold.id}/release`, {})).status, 200);
+    await waitFor('released', async () => (await allDelivered(env.db, dir.organizationId)) && (await reconcileDirectory(env.db, dir.directoryId, false)).driftCount === 0, 30_000);
+    app = await appUsers(dir);
+    assert.equal(removed.filter((id) => app.get(id)?.roles.includes('staff')).length, 0);
+    for (const id of ids.slice(35)) assert.ok(!app.get(id)?.roles.includes('admin'));
   });
 
   it('thresholds are per directory: a directory can turn the breaker off', async () => {

@@ -102,6 +102,9 @@ export const DeliveryStats = z.object({
   pendingDeliveries: z.number().int(),
   deadLetters: z.number().int(),
   retriesTotal: z.number().int(),
+  openHolds: z.number().int(),
+  heldEvents: z.number().int(),
+  heldPeople: z.number().int(),
 });
 
 const drift = <T extends z.ZodType>(item: T) => z.object({ count: z.number().int(), items: z.array(item) });
