@@ -57,6 +57,35 @@ export const ADMIN_OPERATIONS: AdminOperation[] = [
   { method: 'get', path: '/delivery/stats', summary: 'Delivery health', tag: 'delivery', responses: { 200: R.DeliveryStats } },
   { method: 'post', path: '/directories/:directoryId/reconcile', summary: 'Reconcile a directory with the app user model now', tag: 'reconciliation', body: D.Reconcile, responses: { 200: R.ReconcileReport, 404: R.ApiErrorBody } },
   { method: 'get', path: '/directories/:directoryId/reconcile-reports', summary: 'Recent reconciliation reports', tag: 'reconciliation', responses: { 200: R.Lists.ReconcileReports, 404: R.ApiErrorBody } },
+  { method: 'get', path: '/directories/:directoryId/holds', summary: "A directory's circuit-breaker holds, newest first", tag: 'circuit breaker', responses: { 200: R.Lists.Holds, 404: R.ApiErrorBody } },
+  { method: 'get', path: '/holds/:holdId', summary: 'A hold, with the people who would lose access', tag: 'circuit breaker', responses: { 200: R.HoldDetail, 404: R.ApiErrorBody } },
+  {
+    method: 'post',
+    path: '/holds/:holdId/release',
+    summary: 'Release a hold: deliver its events, in order, to every sink',
+    description: 'The held events (not those a reactivation cancelled) are delivered to every enabled sink in sequence order, after the events each sink already received. 409 when the hold is no longer open.',
+    tag: 'circuit breaker',
+    body: H.HoldAction,
+    responses: { 200: R.Hold, 404: R.ApiErrorBody, 409: R.ApiErrorBody },
+  },
+  {
+    method: 'post',
+    path: '/holds/:holdId/discard',
+    summary: 'Discard a hold: its events are never delivered',
+    description: 'The app keeps the people as they were; the drift report lists the difference with the reason `discarded by hold <id>`, and reconciliation does not repair it. 409 when the hold is no longer open.',
+    tag: 'circuit breaker',
+    body: H.HoldAction,
+    responses: { 200: R.Hold, 404: R.ApiErrorBody, 409: R.ApiErrorBody },
+  },
+  { method: 'get', path: '/directories/:directoryId/breaker', summary: "The directory's circuit-breaker thresholds (in effect, and its own overrides)", tag: 'circuit breaker', responses: { 200: R.BreakerSettings, 404: R.ApiErrorBody } },
+  {
+    method: 'patch',
+    path: '/directories/:directoryId/breaker',
+    summary: "Set the directory's circuit-breaker thresholds (null: back to the global default)",
+    tag: 'circuit breaker',
+    body: H.BreakerSettings,
+    responses: { 200: R.BreakerSettings, 400: R.ApiErrorBody, 404: R.ApiErrorBody },
+  },
 ];
 
 const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'No Content', 400: 'Invalid request', 404: 'Not found', 409: 'Conflict', 410: 'Gone: the cursor is older than the retention horizon (start again without a cursor)' };
