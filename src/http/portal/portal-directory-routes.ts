@@ -7,6 +7,8 @@ import { providerGuide } from './provider-guides';
 import { directorySyncDisabledPage, directorySyncPage } from './pages/directory-sync-page';
 import { credentialsPage, providerSetupPage } from './pages/setup-page';
 import { directoryPage } from './pages/directory-page';
+import { holdBanner } from './pages/hold-pages';
+import { HoldStore } from '../../store/hold-store';
 import { scimBaseUrl } from '../../shared/scim-base-url';
 import type { PortalDeps } from './portal-deps';
 import { NOT_ENABLED, frameOf, newNonce, ownedDirectory, sendHtml } from './portal-page';
@@ -66,7 +68,8 @@ export function registerPortalDirectoryRoutes(router: Router, deps: PortalDeps):
     const directory = await ownedDirectory(ctx, directories);
     const [health, tokens] = await Promise.all([reads.health(directory.id), directories.listTokens(directory.id)]);
     const throttle = await deps.throttleStats?.(directory.id).catch(() => undefined);
-    sendHtml(ctx, directoryPage(frameOf(ctx), { directory, health, tokens, throttle, scimUrl: scimBaseUrl(deps.config.publicUrl, directory.id), rotateNonce: newNonce(), noticeCode: noticeParam(ctx) }));
+    const hold = await new HoldStore(deps.db).openOf(directory.id);
+    sendHtml(ctx, directoryPage(frameOf(ctx), { directory, health, tokens, throttle, hold, holdBanner: holdBanner(directory.id, hold), scimUrl: scimBaseUrl(deps.config.publicUrl, directory.id), rotateNonce: newNonce(), noticeCode: noticeParam(ctx) }));
   });
 
   router.post('/portal/directories/:directoryId/rotate', auth, csrf, async (ctx) => {

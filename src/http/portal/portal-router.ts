@@ -10,6 +10,7 @@ import type { PortalDeps } from './portal-deps';
 import { registerPortalEnterRoutes } from './portal-enter-routes';
 import { registerPortalDirectoryRoutes } from './portal-directory-routes';
 import { registerPortalDataRoutes } from './portal-data-routes';
+import { registerPortalHoldRoutes } from './portal-hold-routes';
 
 
 const ASSETS_DIR = path.resolve(__dirname, 'assets');
@@ -69,6 +70,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
   registerPortalEnterRoutes(router, deps);
   registerPortalDirectoryRoutes(router, deps);
   registerPortalDataRoutes(router, deps);
+  registerPortalHoldRoutes(router, deps);
   router.all('/portal', (ctx) => ctx.redirect('/portal/directory-sync'));
   router.all('/portal/{*rest}', () => {
     throw new PortalError(404, 'Page not found', 'There is nothing at this address in the Admin Portal.');

@@ -6,6 +6,7 @@ import { copyField, csrfField, notice, renderPage, statusBadge } from '../layout
 import { providerGuide } from '../provider-guides';
 import type { PortalFrame } from './directory-sync-page';
 import { setupSteps } from './setup-page';
+import type { Hold } from '../../../store/hold-store';
 
 export type DirectorySection = 'overview' | 'users' | 'groups' | 'activity';
 
@@ -38,6 +39,10 @@ export interface DirectoryOverview {
   noticeCode?: string | undefined;
   /** Rate limiting of this directory's SCIM traffic (429s sent to the provider, which retries them). */
   throttle?: ThrottleStats | undefined;
+  /** The circuit breaker's open hold (a banner), if any. */
+  hold?: Hold | undefined;
+  /** Renders that banner (pages/hold-pages.ts). */
+  holdBanner?: SafeHtml | undefined;
 }
 
 function throttleCard(t: ThrottleStats | undefined): SafeHtml {
@@ -58,6 +63,7 @@ export function directoryPage(frame: PortalFrame, v: DirectoryOverview): string 
     title: d.name,
     main: html`${directoryHeader(d, 'overview')}
 ${notice(v.noticeCode)}
+${v.holdBanner ?? ''}
 ${d.status === 'disabled' ? html`<div class="notice notice-warning" role="status">This directory is disabled: SCIM requests from ${guide?.name ?? 'the provider'} are refused.</div>` : ''}
 <section aria-labelledby="status-title">
   <h2 id="status-title" class="visually-hidden">Status</h2>
@@ -67,6 +73,7 @@ ${d.status === 'disabled' ? html`<div class="notice notice-warning" role="status
     <div class="card stat"><dt>Users</dt><dd class="stat-number"><a href="/portal/directories/${d.id}/users">${h.userCount.toLocaleString('en-US')}</a></dd></div>
     <div class="card stat"><dt>Groups</dt><dd class="stat-number"><a href="/portal/directories/${d.id}/groups">${h.groupCount.toLocaleString('en-US')}</a></dd></div>
     ${throttleCard(v.throttle)}
+    <div class="card stat"><dt>Deprovisioning protection</dt><dd><a href="/portal/directories/${d.id}/breaker">${v.hold ? 'On hold: review' : 'Limits and holds'}</a></dd></div>
   </dl>
 </section>
 <div class="two-col">
