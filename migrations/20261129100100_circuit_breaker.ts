@@ -15,6 +15,10 @@ import type { Knex } from 'knex';
  *   lose (kept effective in the app model while the hold preserves them).
  * - `events.held_by`: set by the sequencer in the transaction that numbers the
  *   event, so every drain sees the decision together with the sequence number.
+ *   Held events are delivered to no sink and not shown by the events API.
+ * - `events.released_from`: a release appends a copy of each held event (new id,
+ *   new sequence number), which every sink then receives in order through the
+ *   normal drains; the breaker never judges such a copy again.
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('breaker_settings', (t) => {
@@ -89,9 +93,12 @@ export async function up(knex: Knex): Promise<void> {
   });
 
   await knex.raw('ALTER TABLE events ADD COLUMN held_by uuid');
+  // A release re-issues the held events as new outbox events; this names the original.
+  await knex.raw('ALTER TABLE events ADD COLUMN released_from uuid');
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.raw('ALTER TABLE events DROP COLUMN IF EXISTS released_from');
   await knex.raw('ALTER TABLE events DROP COLUMN IF EXISTS held_by');
   await knex.schema.dropTableIfExists('breaker_marks');
   await knex.schema.dropTableIfExists('hold_people');

@@ -167,6 +167,8 @@ export class HoldStore {
               SELECT 1 FROM hold_people hp JOIN holds h ON h.id = hp.hold_id AND h.status <> 'held'
                WHERE hp.user_id = e.resource_id AND hp.preserve AND NOT hp.cancelled)) AS supersedes
            FROM events e JOIN r ON r.directory_id = e.directory_id AND e.seq > r.after_seq
+          -- A released copy was judged once already: it is delivered as it is.
+          WHERE e.released_from IS NULL
        ), cand AS (
          SELECT ev.*,
                 CASE WHEN ev.kind = 'group_deletion' THEN 'group:' || ev.resource_id
@@ -336,9 +338,9 @@ export class HoldStore {
   }
 
   /**
-   * Closes an open hold. Release: its events (not cancelled) get a due `deliveries`
-   * row for every enabled sink of the organization, which the drainers' replay pass
-   * delivers in `seq` order once each cursor has passed them; the roles it kept end.
+   * Closes an open hold. Release: its events (not cancelled) are appended again to
+   * the outbox as new events (`released_from` names the original), in their order;
+   * the drainers deliver them to every sink like any event; the roles it kept end.
    * Discard: nothing is delivered, the roles it kept stay until a newer change of
    * the person is delivered. Either way the sliding window starts afresh. Returns
    * undefined when the hold does not exist, the hold unchanged when it was not open.
@@ -356,13 +358,15 @@ export class HoldStore {
       );
       if (to === 'released') {
         await trx('hold_people').where({ hold_id: holdId }).update({ preserve: false });
+        // Re-issued as new outbox events, in their original order: the sequencer numbers
+        // them after everything already delivered, so every sink (and the events API)
+        // gets them through the normal ordered path. The originals stay held.
         await trx.raw(
-          `INSERT INTO deliveries (event_id, sink_id, organization_id, status, attempts, next_attempt_at)
-           SELECT he.event_id, s.id, s.organization_id, 'pending', 0, now()
+          `INSERT INTO events (organization_id, directory_id, type, resource_type, resource_id, resource_version, operation_id, data, occurred_at, released_from)
+           SELECT e.organization_id, e.directory_id, e.type, e.resource_type, e.resource_id, e.resource_version, e.operation_id, e.data, e.occurred_at, e.id
              FROM hold_events he JOIN events e ON e.id = he.event_id
-             JOIN sinks s ON s.organization_id = e.organization_id AND s.enabled AND e.occurred_at >= s.deliver_from
             WHERE he.hold_id = ? AND NOT he.cancelled
-           ON CONFLICT (event_id, sink_id) DO NOTHING`,
+            ORDER BY he.seq`,
           [holdId],
         );
       }

@@ -64,6 +64,17 @@ describe('deprovisioning circuit breaker', { timeout: 180_000 }, () => {
 
   const deactivate = (scim: ScimClient, ids: string[]) => Promise.all(ids.map((id) => scim('PATCH', `/Users/${id}`, patch({ op: 'replace', value: { active: false } }))));
   const appUsers = async (dir: TestDirectory) => new Map((await listAppUsers(env.db, dir.organizationId)).map((u) => [u.directoryUserId, u]));
+  /** Every event of the organization the events API shows, in order. */
+  const feed = async (dir: TestDirectory): Promise<{ type: string; resource: { id: string; version: number } }[]> => {
+    const out: { type: string; resource: { id: string; version: number } }[] = [];
+    let cursor = '';
+    for (;;) {
+      const page = (await api('GET', `/organizations/${dir.organizationId}/events?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)).body;
+      out.push(...page.data);
+      cursor = page.nextCursor;
+      if (!page.hasMore) return out;
+    }
+  };
   const holdsOf = async (dir: TestDirectory): Promise<HoldBody[]> => (await api('GET', `/directories/${dir.directoryId}/holds`)).body.data as HoldBody[];
 
   it('5 deactivations go through untouched: no hold', async () => {
@@ -109,6 +120,9 @@ describe('deprovisioning circuit breaker', { timeout: 180_000 }, () => {
     await waitFor('sync_held webhook', async () => receiver.received.some((r) => r.body.type === 'directory.sync_held'), 10_000);
     const postedDeactivations = new Set(receiver.received.filter((r) => r.body.type === 'user.deactivated').map((r) => r.body.resource.id));
     for (const id of stillActive) assert.ok(!postedDeactivations.has(id), 'a held deactivation reached a webhook');
+    // The events API shows no held event either.
+    const fedDeactivations = new Set((await feed(dir)).filter((e) => e.type === 'user.deactivated').map((e) => e.resource.id));
+    for (const id of stillActive) assert.ok(!fedDeactivations.has(id), 'a held deactivation is in the events API');
     // A later change of a held user carries active=false: it must not leak the deactivation.
     const renamed = stillActive[0]!;
     assert.equal((await scim('PATCH', `/Users/${renamed}`, patch({ op: 'replace', value: { displayName: 'Renamed While Held' } }))).status, 200);
@@ -139,8 +153,13 @@ describe('deprovisioning circuit breaker', { timeout: 180_000 }, () => {
     app = await appUsers(dir);
     assert.equal(app.get(renamed)?.active, false);
     assert.deepEqual(app.get(renamed)?.roles, []);
-    // Released events reached the webhook too (in order per user: the deactivation before the rename).
-    await waitFor('released webhooks', async () => receiver.received.some((r) => r.body.type === 'user.deactivated' && r.body.resource.id === renamed), 15_000);
+    // Released events reached the webhook too, in order per user: the deactivation before the rename.
+    await waitFor('released webhooks', async () => receiver.received.filter((r) => r.body.resource.id === renamed && r.body.type !== 'user.created').length >= 2, 15_000);
+    const forRenamed = receiver.received.filter((r) => r.body.resource.id === renamed && r.body.type !== 'user.created').map((r) => r.body.type);
+    assert.deepEqual(forRenamed, ['user.deactivated', 'user.updated']);
+    // And the events API shows the released events (re-issued after release), never the cancelled deactivation.
+    const fed = (await feed(dir)).filter((e) => e.resource.id === renamed || e.resource.id === back).map((e) => `${e.type}:${e.resource.id === renamed ? 'renamed' : 'back'}`);
+    assert.deepEqual(fed.filter((t) => !t.startsWith('user.created')), ['user.reactivated:back', 'user.deactivated:renamed', 'user.updated:renamed']);
     // The window starts afresh: the same events do not trip the breaker again.
     assert.equal((await holdsOf(dir)).filter((h) => h.status === 'held').length, 0);
   });
