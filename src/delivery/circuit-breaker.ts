@@ -3,6 +3,19 @@ import { HoldStore, type RoundRow } from '../store/hold-store';
 import { appendEvents } from '../store/event-store';
 import { decide, type BreakerThresholds, type Candidate, type DestructiveKind } from './breaker-decision';
 
+/**
+ * A hold the round read as open was released or discarded before the round could lock
+ * it: the round's transaction rolls back and the drainer runs it again (a fresh
+ * snapshot then judges those events without that hold), so no event ever joins a
+ * hold after its release copied the held events.
+ */
+export class HoldClosedMeanwhile extends Error {
+  constructor() {
+    super('a hold was closed while the sequencer judged its events; the round is retried');
+    this.name = 'HoldClosedMeanwhile';
+  }
+}
+
 /** Global defaults (BREAKER_* variables, docs/configuration.md); a directory may override each. */
 export type BreakerDefaults = BreakerThresholds;
 
@@ -36,6 +49,7 @@ export async function judgeRound(trx: Knex.Transaction, dirs: { directoryId: str
   const cancelled: { holdId: string; resourceType: string; resourceId: string }[] = [];
   const touched = new Set<string>();
   const superseding = new Set<string>();
+  const opened = new Set<string>();
   for (const [directoryId, list] of byDir) {
     const first = list[0]!;
     const decision = decide({
@@ -53,6 +67,7 @@ export async function judgeRound(trx: Knex.Transaction, dirs: { directoryId: str
     let newHold: string | undefined;
     if (decision.opens) {
       newHold = await holds.open(trx, first.organization_id, directoryId);
+      opened.add(newHold);
       const version = await holds.bumpDirectoryVersion(trx, directoryId);
       // Apps learn at once that deprovisioning is held back (webhooks, events API).
       await appendEvents(trx, { organizationId: first.organization_id, directoryId, operationId: null }, [
@@ -74,6 +89,10 @@ export async function judgeRound(trx: Knex.Transaction, dirs: { directoryId: str
     const heldIds = new Set(decision.held.map((h) => h.eventId));
     for (const row of list) if (row.supersedes && !heldIds.has(row.id)) superseding.add(row.resource_id);
   }
+  // Holds that were open in the round's snapshot: a release or discard may have closed one since.
+  const joined = [...new Set([...held.map((h) => h.holdId), ...cancelled.map((c) => c.holdId)])].filter((id) => !opened.has(id));
+  const stillOpen = await holds.lockOpen(trx, joined);
+  if (stillOpen.size < joined.length) throw new HoldClosedMeanwhile();
   await holds.holdEvents(trx, held);
   await holds.mark(trx, marks);
   await holds.cancel(trx, cancelled);

@@ -203,6 +203,18 @@ export class HoldStore {
     return r.rows[0]!.id;
   }
 
+  /**
+   * Locks holds a round is about to add events to (or cancel events of) and returns
+   * those still open. A release or discard locks the same row first, so either it
+   * runs after this round commits (and includes what the round added), or it ran
+   * before and the round must be judged again on a fresh snapshot.
+   */
+  async lockOpen(trx: Knex.Transaction, holdIds: string[]): Promise<Set<string>> {
+    if (!holdIds.length) return new Set();
+    const r = await trx.raw<{ rows: { id: string }[] }>(`SELECT id FROM holds WHERE id = ANY(CAST(? AS uuid[])) AND status = 'held' ORDER BY id FOR UPDATE`, [holdIds]);
+    return new Set(r.rows.map((row) => row.id));
+  }
+
   /** Next version of the directory resource (for the `directory.sync_held` event). */
   async bumpDirectoryVersion(trx: Knex.Transaction, directoryId: string): Promise<number> {
     const r = await trx.raw<{ rows: { version: number }[] }>('UPDATE directories SET version = version + 1 WHERE id = ? RETURNING version', [directoryId]);
