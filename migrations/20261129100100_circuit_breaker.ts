@@ -82,6 +82,8 @@ export async function up(knex: Knex): Promise<void> {
     t.primary(['hold_id', 'user_id']);
   });
   await knex.raw('CREATE INDEX hold_people_preserved_ix ON hold_people (user_id) WHERE preserve AND NOT cancelled');
+  // The sequencer asks, per directory and round, whether any hold still protects someone.
+  await knex.raw('CREATE INDEX hold_people_directory_ix ON hold_people (directory_id) WHERE preserve AND NOT cancelled');
 
   await knex.schema.createTable('breaker_marks', (t) => {
     t.uuid('event_id').primary().references('events.id').onDelete('CASCADE');

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { HoldStore, type RoundRow } from '../store/hold-store';
+import { HoldStore, type CandidateRow } from '../store/hold-store';
 import { appendEvents } from '../store/event-store';
 import { decide, type BreakerThresholds, type Candidate, type DestructiveKind } from './breaker-decision';
 
@@ -26,24 +26,29 @@ export const BUILT_IN_BREAKER_DEFAULTS: BreakerDefaults = Object.freeze({ enable
  * The deprovisioning circuit breaker's step of a sequencer round
  * (docs/circuit-breaker.md), inside the sequencer's transaction, so the decision
  * becomes visible together with the sequence numbers: no drain can read an event
- * numbered but not yet judged. One statement reads what the round needs
- * (`HoldStore.roundCandidates`); a round without destructive events and without an
- * open hold costs nothing more. Returns the directories for which it appended an
+ * numbered but not yet judged. The sequencer's numbering statement names the events
+ * to judge (`eventIds`: destructive ones, or all of a directory with a hold); usually
+ * none, and then this costs nothing. Otherwise one statement classifies them
+ * (`HoldStore.roundCandidates`), one reads their directories' context
+ * (`HoldStore.roundContext`), and a few write what was decided. Returns the directories for which it appended an
  * event (`directory.sync_held`), which the next round numbers.
  */
-export async function judgeRound(trx: Knex.Transaction, dirs: { directoryId: string; afterSeq: number }[], defaults: BreakerDefaults = BUILT_IN_BREAKER_DEFAULTS): Promise<Set<string>> {
+export async function judgeRound(trx: Knex.Transaction, eventIds: string[], defaults: BreakerDefaults = BUILT_IN_BREAKER_DEFAULTS): Promise<Set<string>> {
   const appended = new Set<string>();
-  if (!dirs.length) return appended;
+  if (!eventIds.length) return appended;
   const holds = new HoldStore(trx);
-  const rows = await holds.roundCandidates(trx, dirs, { windowSeconds: defaults.windowSeconds });
+  const rows = await holds.roundCandidates(trx, eventIds);
   if (!rows.length) return appended;
 
-  const byDir = new Map<string, RoundRow[]>();
+  const byDir = new Map<string, CandidateRow[]>();
   for (const row of rows) {
     const list = byDir.get(row.directory_id) ?? [];
     list.push(row);
     byDir.set(row.directory_id, list);
   }
+  // Only rounds with something to judge pay for the directory context (a second statement).
+  const subjects = rows.filter((row) => row.subject).map((row) => ({ directoryId: row.directory_id, subject: row.subject as string }));
+  const context = await holds.roundContext(trx, [...byDir.keys()], subjects, defaults.windowSeconds);
   const held: { eventId: string; holdId: string; kind: DestructiveKind | null }[] = [];
   const marks: { eventId: string; subject: string; kind: DestructiveKind }[] = [];
   const cancelled: { holdId: string; resourceType: string; resourceId: string }[] = [];
@@ -52,17 +57,19 @@ export async function judgeRound(trx: Knex.Transaction, dirs: { directoryId: str
   const opened = new Set<string>();
   for (const [directoryId, list] of byDir) {
     const first = list[0]!;
+    const ctx = context.directories.get(directoryId);
+    if (!ctx) continue;
     const decision = decide({
       thresholds: {
-        enabled: first.enabled ?? defaults.enabled,
-        windowSeconds: first.window_seconds ?? defaults.windowSeconds,
-        minCount: first.min_count ?? defaults.minCount,
-        minPercent: first.min_percent === null ? defaults.minPercent : Number(first.min_percent),
+        enabled: ctx.enabled ?? defaults.enabled,
+        windowSeconds: ctx.window_seconds ?? defaults.windowSeconds,
+        minCount: ctx.min_count ?? defaults.minCount,
+        minPercent: ctx.min_percent === null ? defaults.minPercent : Number(ctx.min_percent),
       },
-      openHoldId: first.open_hold,
-      windowCount: first.window_count,
-      activeUsers: first.active_users,
-      candidates: list.map(toCandidate),
+      openHoldId: ctx.open_hold,
+      windowCount: ctx.window_count,
+      activeUsers: ctx.active_users,
+      candidates: list.map((row) => toCandidate(row, context.inWindow.has(`${directoryId}/${row.subject}`))),
     });
     let newHold: string | undefined;
     if (decision.opens) {
@@ -101,13 +108,13 @@ export async function judgeRound(trx: Knex.Transaction, dirs: { directoryId: str
   return appended;
 }
 
-const toCandidate = (row: RoundRow): Candidate => ({
+const toCandidate = (row: CandidateRow, subjectInWindow: boolean): Candidate => ({
   eventId: row.id,
   seq: row.seq,
   resource: `${row.resource_type}:${row.resource_id}`,
   kind: row.kind,
   subject: row.subject,
-  subjectInWindow: row.subject_in_window,
+  subjectInWindow,
   behindHold: row.behind_hold,
   restores: row.restores,
 });

@@ -251,8 +251,8 @@ export class OutboxDrainer {
     }
     this.counters.sequenceMs += Math.round(performance.now() - t0);
     this.counters.sequenceRuns++;
-    // BEGIN, lock, number, COMMIT, and the circuit breaker's one statement when anything was numbered.
-    this.counters.statements += [...sequenced.values()].some((r) => r.sequenced > 0) ? 5 : 4;
+    // BEGIN, lock, number, COMMIT (the circuit breaker adds statements only to rounds with destructive changes or a hold).
+    this.counters.statements += 4;
     for (const [dir, org] of batch) {
       const r = sequenced.get(dir);
       if (!r) continue;

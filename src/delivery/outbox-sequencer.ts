@@ -50,8 +50,9 @@ export async function sequenceDirectory(db: Db, directoryId: string, limit = 500
  * importing at once, sequencing costs four statements per round, not per directory.
  *
  * The deprovisioning circuit breaker judges the events numbered, in the same
- * transaction (circuit-breaker.ts): one more statement when anything was numbered,
- * and a few more only in rounds with destructive changes or an open hold.
+ * transaction (circuit-breaker.ts). The numbering statement itself says which events
+ * need judging (destructive ones, or all of a directory with a hold); a round with
+ * none costs no statement more, and one with some a few.
  */
 export async function sequenceDirectories(db: Db, directoryIds: string[], limit = 5000, breaker: BreakerDefaults = BUILT_IN_BREAKER_DEFAULTS): Promise<Map<string, SequenceResult>> {
   const out = new Map<string, SequenceResult>();
@@ -76,7 +77,7 @@ export async function sequenceDirectories(db: Db, directoryIds: string[], limit 
     if (!locked.size) return out;
     // A new statement, so a new snapshot taken after the locks: it sees every number
     // an earlier sequencer of these directories committed.
-    const result = await trx.raw<{ rows: { directory_id: string; sequenced: number; remaining: boolean }[] }>(
+    const result = await trx.raw<{ rows: { directory_id: string; sequenced: number; remaining: boolean; judge: string[] | null }[] }>(
       `WITH locked(directory_id, last_seq) AS (SELECT * FROM unnest(CAST(:dirs AS uuid[]), CAST(:lasts AS bigint[]))),
        cand AS (
          SELECT * FROM (
@@ -107,21 +108,32 @@ export async function sequenceDirectories(db: Db, directoryIds: string[], limit 
          UPDATE events e SET seq = l.last_seq + assigned.p
            FROM assigned JOIN locked l ON l.directory_id = assigned.directory_id
           WHERE e.id = assigned.id
-         RETURNING e.directory_id
+         RETURNING e.directory_id, e.id,
+                   -- Could take access away (circuit-breaker.ts judges it): a deactivation, a deletion,
+                   -- an update to an inactive state, a group deletion, a membership removal.
+                   (e.type IN ('user.deactivated', 'user.deleted', 'group.deleted', 'group.user_removed')
+                    OR (e.type = 'user.updated' AND e.data->'resource'->>'active' = 'false')) AS destructive
        ), counts AS (
          SELECT directory_id, count(*) AS n FROM numbered GROUP BY directory_id
        ), bumped AS (
          UPDATE event_sequences s SET last_seq = s.last_seq + counts.n FROM counts WHERE s.directory_id = counts.directory_id RETURNING s.directory_id
        )
        SELECT l.directory_id,
+              -- The events the circuit breaker must judge: all of them while the directory has a
+              -- hold (open, or a discarded one still protecting people), else the destructive ones.
+              -- Usually none, and then the breaker costs this round nothing more.
+              (SELECT array_agg(nb.id) FROM numbered nb
+                WHERE nb.directory_id = l.directory_id
+                  AND (nb.destructive
+                       OR EXISTS (SELECT 1 FROM holds h WHERE h.directory_id = l.directory_id AND h.status = 'held')
+                       OR EXISTS (SELECT 1 FROM hold_people hp WHERE hp.directory_id = l.directory_id AND hp.preserve AND NOT hp.cancelled))) AS judge,
               coalesce((SELECT n FROM counts WHERE counts.directory_id = l.directory_id), 0)::int AS sequenced,
               EXISTS (SELECT 1 FROM events r WHERE r.directory_id = l.directory_id AND r.seq IS NULL AND r.id NOT IN (SELECT id FROM ok)) AS remaining
          FROM locked l`,
       { dirs: [...locked.keys()], lasts: [...locked.values()], limit },
     );
-    const numbered = result.rows.filter((r) => r.sequenced > 0).map((r) => ({ directoryId: r.directory_id, afterSeq: Number(locked.get(r.directory_id) ?? 0) }));
     // A `directory.sync_held` event appended now is numbered by the next round.
-    const appended = await judgeRound(trx, numbered, breaker);
+    const appended = await judgeRound(trx, result.rows.flatMap((r) => r.judge ?? []), breaker);
     for (const r of result.rows) out.set(r.directory_id, { sequenced: r.sequenced, remaining: r.remaining || appended.has(r.directory_id), busy: false });
     return out;
   });

@@ -47,12 +47,8 @@ export interface StoredBreakerSettings {
   minPercent: number | null;
 }
 
-export interface BreakerDefaultsInput {
-  windowSeconds: number;
-}
-
-/** One row per event of a round the breaker must look at, with its directory's numbers repeated. */
-export interface RoundRow {
+/** One event of a round the breaker must look at (HoldStore.roundCandidates). */
+export interface CandidateRow {
   id: string;
   directory_id: string;
   organization_id: string;
@@ -61,10 +57,13 @@ export interface RoundRow {
   resource_id: string;
   kind: HoldKind | null;
   subject: string | null;
-  subject_in_window: boolean;
   behind_hold: string | null;
   restores: boolean;
   supersedes: boolean;
+}
+
+/** What the breaker needs to know about a directory in a round with candidates. */
+export interface DirectoryContext {
   enabled: boolean | null;
   window_seconds: number | null;
   min_count: number | null;
@@ -127,19 +126,27 @@ export class HoldStore {
   constructor(private readonly db: Handle) {}
 
   /**
-   * ONE statement per sequencer round: among the events just numbered (seq above
-   * each directory's previous high-water mark), those the breaker must look at, each
-   * classified — destructive by itself (deactivation, deletion, a membership removal
-   * that takes a role away, a group deletion), waiting behind an open hold's event
-   * of the same resource, undoing a deactivation, or superseding a discarded hold's
-   * preserved roles — with its directory's settings, open hold, window count and
-   * active users. A round with nothing destructive and no hold returns no row.
+   * Classifies the events a sequencer round must judge (the numbering statement named
+   * them: destructive ones, or all of a directory with a hold), in one statement:
+   * destructive by itself (deactivation, deletion, a membership removal that takes a
+   * role away, a group deletion), waiting behind an open hold's event of the same
+   * resource, undoing a deactivation, or superseding a discarded hold's preserved
+   * roles. Events by id (an exact estimate, a cheap plan); the open holds' resources
+   * and the people discarded holds protect are read once and hashed; per-event
+   * subqueries run only for the event types that need them.
    */
-  async roundCandidates(trx: Knex.Transaction, dirs: { directoryId: string; afterSeq: number }[], defaults: BreakerDefaultsInput): Promise<RoundRow[]> {
-    if (!dirs.length) return [];
-    const r = await trx.raw<{ rows: RoundRow[] }>(
-      `WITH r(directory_id, after_seq) AS (SELECT * FROM unnest(CAST(:dirs AS uuid[]), CAST(:afters AS bigint[]))),
-       ev AS (
+  async roundCandidates(trx: Knex.Transaction, eventIds: string[]): Promise<CandidateRow[]> {
+    if (!eventIds.length) return [];
+    const r = await trx.raw<{ rows: CandidateRow[] }>(
+      `WITH dirs AS MATERIALIZED (SELECT DISTINCT directory_id FROM events WHERE id = ANY(CAST(:ids AS uuid[]))),
+       open_res AS MATERIALIZED (
+         SELECT DISTINCT ON (he.resource_type, he.resource_id) he.resource_type, he.resource_id, he.hold_id
+           FROM holds h JOIN hold_events he ON he.hold_id = h.id AND NOT he.cancelled
+          WHERE h.status = 'held' AND h.directory_id IN (SELECT directory_id FROM dirs)),
+       kept AS MATERIALIZED (
+         SELECT DISTINCT hp.user_id FROM holds h JOIN hold_people hp ON hp.hold_id = h.id AND hp.preserve AND NOT hp.cancelled
+          WHERE h.status <> 'held' AND h.directory_id IN (SELECT directory_id FROM dirs)),
+       ev AS MATERIALIZED (
          SELECT e.id, e.directory_id, e.organization_id, e.seq, e.resource_type, e.resource_id, e.type, e.data,
            CASE
              WHEN e.type = 'user.deactivated' THEN 'deactivation'
@@ -160,38 +167,53 @@ export class HoldStore {
                              JOIN role_mappings m2 ON m2.organization_id = m.organization_id AND m2.role = m.role AND lower(m2.group_name) = lower(g.display_name)
                             WHERE gm.user_id = au.directory_user_id)) THEN 'role_removal'
            END AS kind,
-           (SELECT he.hold_id FROM hold_events he JOIN holds h ON h.id = he.hold_id AND h.status = 'held'
-             WHERE he.resource_id = e.resource_id AND he.resource_type = e.resource_type AND NOT he.cancelled LIMIT 1) AS behind_hold,
+           o.hold_id AS behind_hold,
            (e.resource_type = 'user' AND e.type <> 'user.deleted' AND coalesce(e.data->'resource'->>'active', 'true') <> 'false') AS restores,
-           (e.resource_type = 'user' AND EXISTS (
-              SELECT 1 FROM hold_people hp JOIN holds h ON h.id = hp.hold_id AND h.status <> 'held'
-               WHERE hp.user_id = e.resource_id AND hp.preserve AND NOT hp.cancelled)) AS supersedes
-           FROM events e JOIN r ON r.directory_id = e.directory_id AND e.seq > r.after_seq
+           (k.user_id IS NOT NULL) AS supersedes
+           FROM events e
+           LEFT JOIN open_res o ON o.resource_type = e.resource_type AND o.resource_id = e.resource_id
+           LEFT JOIN kept k ON e.resource_type = 'user' AND k.user_id = e.resource_id
           -- A released copy was judged once already: it is delivered as it is.
-          WHERE e.released_from IS NULL
-       ), cand AS (
-         SELECT ev.*,
-                CASE WHEN ev.kind = 'group_deletion' THEN 'group:' || ev.resource_id
-                     WHEN ev.kind = 'role_removal' THEN 'user:' || (ev.data->'user'->>'id')
-                     WHEN ev.kind IS NOT NULL THEN 'user:' || ev.resource_id END AS subject
-           FROM ev WHERE ev.kind IS NOT NULL OR ev.behind_hold IS NOT NULL OR ev.supersedes
-       ), info AS (
-         SELECT d.directory_id, bs.enabled, bs.window_seconds, bs.min_count, bs.min_percent, w.window_start,
-                (SELECT h.id FROM holds h WHERE h.directory_id = d.directory_id AND h.status = 'held') AS open_hold,
-                (SELECT count(DISTINCT bm.subject) FROM breaker_marks bm WHERE bm.directory_id = d.directory_id AND bm.at > w.window_start)::int AS window_count,
-                (SELECT count(*) FROM users u WHERE u.directory_id = d.directory_id AND u.active)::int AS active_users
-           FROM (SELECT DISTINCT directory_id FROM cand) d
-           LEFT JOIN breaker_settings bs ON bs.directory_id = d.directory_id
-          CROSS JOIN LATERAL (SELECT greatest(now() - make_interval(secs => coalesce(bs.window_seconds, :window)), coalesce(bs.counted_from, '-infinity'::timestamptz)) AS window_start) w
-       )
-       SELECT c.id, c.directory_id, c.organization_id, c.seq, c.resource_type, c.resource_id, c.kind, c.subject, c.behind_hold, c.restores, c.supersedes,
-              i.enabled, i.window_seconds, i.min_count, i.min_percent, i.open_hold, i.window_count, i.active_users,
-              (c.subject IS NOT NULL AND EXISTS (SELECT 1 FROM breaker_marks bm WHERE bm.directory_id = c.directory_id AND bm.subject = c.subject AND bm.at > i.window_start)) AS subject_in_window
-         FROM cand c JOIN info i ON i.directory_id = c.directory_id
-        ORDER BY c.directory_id, c.seq`,
-      { dirs: dirs.map((d) => d.directoryId), afters: dirs.map((d) => d.afterSeq), window: defaults.windowSeconds },
+          WHERE e.id = ANY(CAST(:ids AS uuid[])) AND e.released_from IS NULL)
+       SELECT ev.id, ev.directory_id, ev.organization_id, ev.seq, ev.resource_type, ev.resource_id, ev.kind, ev.behind_hold, ev.restores, ev.supersedes,
+              CASE WHEN ev.kind = 'group_deletion' THEN 'group:' || ev.resource_id
+                   WHEN ev.kind = 'role_removal' THEN 'user:' || (ev.data->'user'->>'id')
+                   WHEN ev.kind IS NOT NULL THEN 'user:' || ev.resource_id END AS subject
+         FROM ev WHERE ev.kind IS NOT NULL OR ev.behind_hold IS NOT NULL OR ev.supersedes
+        ORDER BY ev.directory_id, ev.seq`,
+      { ids: eventIds },
     );
     return r.rows.map((row) => ({ ...row, seq: Number(row.seq) }));
+  }
+
+  /**
+   * The second statement of a round that has candidates: per directory its thresholds
+   * (stored overrides), open hold, the distinct subjects counted in the window, and the
+   * active users; and which of the round's subjects the window already counts.
+   */
+  async roundContext(trx: Knex.Transaction, directoryIds: string[], subjects: { directoryId: string; subject: string }[], windowSeconds: number): Promise<{ directories: Map<string, DirectoryContext>; inWindow: Set<string> }> {
+    const r = await trx.raw<{ rows: (DirectoryContext & { directory_id: string; in_window: string[] | null })[] }>(
+      `WITH d(directory_id) AS (SELECT DISTINCT unnest(CAST(:dirs AS uuid[]))),
+       s(directory_id, subject) AS (SELECT * FROM unnest(CAST(:sdirs AS uuid[]), CAST(:subjects AS text[]))),
+       w AS (SELECT d.directory_id, bs.enabled, bs.window_seconds, bs.min_count, bs.min_percent,
+                    greatest(now() - make_interval(secs => coalesce(bs.window_seconds, :window)), coalesce(bs.counted_from, '-infinity'::timestamptz)) AS window_start
+               FROM d LEFT JOIN breaker_settings bs ON bs.directory_id = d.directory_id)
+       SELECT w.directory_id, w.enabled, w.window_seconds, w.min_count, w.min_percent,
+              (SELECT h.id FROM holds h WHERE h.directory_id = w.directory_id AND h.status = 'held') AS open_hold,
+              (SELECT count(DISTINCT bm.subject) FROM breaker_marks bm WHERE bm.directory_id = w.directory_id AND bm.at > w.window_start)::int AS window_count,
+              (SELECT count(*) FROM users u WHERE u.directory_id = w.directory_id AND u.active)::int AS active_users,
+              ARRAY(SELECT DISTINCT bm.subject FROM breaker_marks bm JOIN s ON s.directory_id = bm.directory_id AND s.subject = bm.subject
+                     WHERE bm.directory_id = w.directory_id AND bm.at > w.window_start) AS in_window
+         FROM w`,
+      { dirs: directoryIds, sdirs: subjects.map((x) => x.directoryId), subjects: subjects.map((x) => x.subject), window: windowSeconds },
+    );
+    const directories = new Map<string, DirectoryContext>();
+    const inWindow = new Set<string>();
+    for (const row of r.rows) {
+      directories.set(row.directory_id, { enabled: row.enabled, window_seconds: row.window_seconds, min_count: row.min_count, min_percent: row.min_percent, open_hold: row.open_hold, window_count: row.window_count, active_users: row.active_users });
+      for (const subject of row.in_window ?? []) inWindow.add(`${row.directory_id}/${subject}`);
+    }
+    return { directories, inWindow };
   }
 
   /** Opens a hold (at most one open per directory: the unique index) and returns its id. */
