@@ -108,7 +108,7 @@ export async function sequenceDirectories(db: Db, directoryIds: string[], limit 
          UPDATE events e SET seq = l.last_seq + assigned.p
            FROM assigned JOIN locked l ON l.directory_id = assigned.directory_id
           WHERE e.id = assigned.id
-         RETURNING e.directory_id, e.id,
+         RETURNING e.directory_id, e.id, e.resource_type,
                    -- Could take access away (circuit-breaker.ts judges it): a deactivation, a deletion,
                    -- an update to an inactive state, a group deletion, a membership removal.
                    (e.type IN ('user.deactivated', 'user.deleted', 'group.deleted', 'group.user_removed')
@@ -119,14 +119,14 @@ export async function sequenceDirectories(db: Db, directoryIds: string[], limit 
          UPDATE event_sequences s SET last_seq = s.last_seq + counts.n FROM counts WHERE s.directory_id = counts.directory_id RETURNING s.directory_id
        )
        SELECT l.directory_id,
-              -- The events the circuit breaker must judge: all of them while the directory has a
-              -- hold (open, or a discarded one still protecting people), else the destructive ones.
+              -- The events the circuit breaker must judge: the destructive ones; every one while the
+              -- directory has an open hold; user events while a discarded hold still protects someone.
               -- Usually none, and then the breaker costs this round nothing more.
               (SELECT array_agg(nb.id) FROM numbered nb
                 WHERE nb.directory_id = l.directory_id
                   AND (nb.destructive
                        OR EXISTS (SELECT 1 FROM holds h WHERE h.directory_id = l.directory_id AND h.status = 'held')
-                       OR EXISTS (SELECT 1 FROM hold_people hp WHERE hp.directory_id = l.directory_id AND hp.preserve AND NOT hp.cancelled))) AS judge,
+                       OR (nb.resource_type = 'user' AND EXISTS (SELECT 1 FROM hold_people hp WHERE hp.directory_id = l.directory_id AND hp.preserve AND NOT hp.cancelled)))) AS judge,
               coalesce((SELECT n FROM counts WHERE counts.directory_id = l.directory_id), 0)::int AS sequenced,
               EXISTS (SELECT 1 FROM events r WHERE r.directory_id = l.directory_id AND r.seq IS NULL AND r.id NOT IN (SELECT id FROM ok)) AS remaining
          FROM locked l`,

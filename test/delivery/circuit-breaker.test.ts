@@ -185,6 +185,16 @@ describe('deprovisioning circuit breaker', { timeout: 180_000 }, () => {
     assert.ok((report.report.held.items as { id: string }[]).some((h) => h.id === active[0]));
     const after = await appUsers(dir);
     for (const id of active) assert.equal(after.get(id)?.active, true, 'repair keeps a discarded hold');
+    // A discard is no permanent override: the next change Okta sends for such a person flows
+    // (with its full state), and the roles the hold kept for them end.
+    const again = active[0]!;
+    assert.equal((await scim('PATCH', `/Users/${again}`, patch({ op: 'replace', value: { displayName: 'Still Gone' } }))).status, 200);
+    await waitFor('delivered', () => allDelivered(env.db, dir.organizationId), 30_000);
+    const later = await appUsers(dir);
+    assert.equal(later.get(again)?.active, false);
+    assert.deepEqual(later.get(again)?.roles, []);
+    assert.equal(later.get(active[1]!)?.active, true, 'the others stay as they were');
+    assert.deepEqual(later.get(active[1]!)?.roles, ['staff']);
   });
 
   it('membership removals that take a role away, and a group deletion, are held too: roles stay until release', async () => {
