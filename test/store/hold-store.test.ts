@@ -2,9 +2,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestEnv, type TestEnv } from '../support/test-env';
 import { HoldStore } from '../../src/store/hold-store';
+import { pruneEventBatch, type RetentionConnection } from '../../src/store/retention-store';
 
-/** The race between a sequencer round joining a hold and a release of that hold (src/delivery/circuit-breaker.ts). */
-describe('HoldStore: a release never misses an event a round adds to its hold', { timeout: 60_000 }, () => {
+/** A release never misses an event a round adds to its hold (src/delivery/circuit-breaker.ts), and retention keeps held events. */
+describe('HoldStore: releases, rounds and retention around an open hold', { timeout: 60_000 }, () => {
   let env: TestEnv;
   before(async () => {
     env = await createTestEnv({ web: false, workers: false });
@@ -41,6 +42,22 @@ describe('HoldStore: a release never misses an event a round adds to its hold', 
     const result = (await releasing) as { changed: boolean };
     assert.equal(result.changed, true);
     assert.equal(Number(await copies(holdId)), 2, 'both held events re-issued');
+  });
+
+  it('retention never prunes an event an open hold keeps back', async () => {
+    const { dir, holdId } = await setup();
+    const old = { organization_id: dir.organizationId, directory_id: dir.directoryId, type: 'user.updated', resource_type: 'user', resource_version: 1, data: {}, occurred_at: new Date(Date.now() - 40 * 86_400_000) };
+    await env.db('events').update({ occurred_at: old.occurred_at }).where({ directory_id: dir.directoryId });
+    await env.db('events').insert({ ...old, resource_id: crypto.randomUUID(), seq: 100 });
+    const client = (env.db.client as unknown as { acquireConnection(): Promise<RetentionConnection>; releaseConnection(c: RetentionConnection): Promise<void> });
+    const conn = await client.acquireConnection();
+    try {
+      const run = await pruneEventBatch(conn, dir.directoryId, 0, 30 * 86_400, 100);
+      assert.equal(run.deleted, 1, 'only the event no hold keeps');
+    } finally {
+      await client.releaseConnection(conn);
+    }
+    assert.equal((await env.db('hold_events').where({ hold_id: holdId })).length, 1);
   });
 
   it('a round that reads a hold released meanwhile finds it closed (and retries)', async () => {
