@@ -142,6 +142,8 @@ async function bench(plan: Plan, command: string, w: World): Promise<void> {
     // The per-directory limiter stays in the path (its Redis hit is part of each request's cost)
     // but high enough that it never answers 429: the bench measures capacity, not the limit.
     SCIM_RATE_LIMIT: '1000000',
+    // The steady state deactivates and reactivates users nonstop: the bench measures delivery, not the breaker.
+    BREAKER_ENABLED: 'false',
     ...pickEnv(['WORKER_CONCURRENCY', 'PG_POOL_MAX_WEB', 'PG_POOL_MAX_WORKER']),
   };
   // Production runs the compiled build with plain node (Procfile): build it, then release from it.

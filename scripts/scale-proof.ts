@@ -139,6 +139,8 @@ async function main(): Promise<boolean> {
     // The proof is about correctness under load, not throttling: one directory sends everything.
     SCIM_RATE_LIMIT: '0',
     DELIVERY_SWEEP_INTERVAL_MS: '5000',
+    // The import's deactivations would trip the deprovisioning circuit breaker; the proof is about delivery.
+    BREAKER_ENABLED: 'false',
   };
   const children: Child[] = [];
   for (let w = 0; w < WORKERS; w++) children.push(spawnMain(`worker-${w + 1}`, 'worker', common, logDir));

@@ -357,6 +357,172 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/directories/{directoryId}/rejected-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The directory's rejected SCIM requests (4xx), newest first
+         * @description Every 4xx an authenticated SCIM client of the directory got (401s are not recorded per directory): time, method, path (ids only), status, scimType, a value-free detail and the attribute or PATCH path at fault. Never values, tokens or bodies. Kept RETENTION_REJECTIONS_DAYS days (7), at most RETENTION_REJECTIONS_MAX_PER_DIRECTORY per directory. Pass nextCursor as `before` for the next page.
+         */
+        get: operations["getDirectoriesByDirectoryIdRejectedRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/directories/{directoryId}/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The 4xx share of SCIM requests over 1 h and 24 h, with the warning */
+        get: operations["getDirectoriesByDirectoryIdHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/directories/{directoryId}/operations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recent SCIM writes (the activity log), newest first; pass nextCursor as `before` for the next page */
+        get: operations["getDirectoriesByDirectoryIdOperations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/directories/{directoryId}/operations/{operationId}/trace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Trace one SCIM write: request, operation, events, per-sink delivery
+         * @description The request, then the operation (queue wait, apply time, attempts), then the events it wrote (type, resource version, sequence), then each sink's delivery of each event (status, attempts, last error, delivered at). An event is delivered to a sink once the sink's cursor passed it and no deliveries row says otherwise (docs/delivery.md); `deliveredBy` is then the cursor's last move, an upper bound.
+         */
+        get: operations["getDirectoriesByDirectoryIdOperationsByOperationIdTrace"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/directories/{directoryId}/holds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A directory's circuit-breaker holds, newest first */
+        get: operations["getDirectoriesByDirectoryIdHolds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/holds/{holdId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A hold, with the people who would lose access */
+        get: operations["getHoldsByHoldId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/holds/{holdId}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Release a hold: deliver its events, in order, to every sink
+         * @description The held events (not those a reactivation cancelled) are delivered to every enabled sink in sequence order, after the events each sink already received. 409 when the hold is no longer open.
+         */
+        post: operations["postHoldsByHoldIdRelease"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/holds/{holdId}/discard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Discard a hold: its events are never delivered
+         * @description The app keeps the people as they were; the drift report lists the difference with the reason `discarded by hold <id>`, and reconciliation does not repair it. 409 when the hold is no longer open.
+         */
+        post: operations["postHoldsByHoldIdDiscard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/directories/{directoryId}/breaker": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The directory's circuit-breaker thresholds (in effect, and its own overrides) */
+        get: operations["getDirectoriesByDirectoryIdBreaker"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Set the directory's circuit-breaker thresholds (null: back to the global default) */
+        patch: operations["patchDirectoriesByDirectoryIdBreaker"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -429,6 +595,18 @@ export interface components {
                 };
             }[];
         };
+        BreakerSettings: {
+            enabled: boolean;
+            windowSeconds: number;
+            minCount: number;
+            minPercent: number;
+            overrides: {
+                enabled: boolean | null;
+                windowSeconds: number | null;
+                minCount: number | null;
+                minPercent: number | null;
+            };
+        };
         CreatedRoleMapping: {
             /** Format: uuid */
             id: string;
@@ -463,6 +641,9 @@ export interface components {
             pendingDeliveries: number;
             deadLetters: number;
             retriesTotal: number;
+            openHolds: number;
+            heldEvents: number;
+            heldPeople: number;
         };
         Directory: {
             /** Format: uuid */
@@ -489,7 +670,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            type: "user.created" | "user.updated" | "user.deactivated" | "user.reactivated" | "user.deleted" | "user.attributes_changed" | "group.created" | "group.updated" | "group.deleted" | "group.user_added" | "group.user_removed" | "directory.enabled" | "directory.disabled";
+            type: "user.created" | "user.updated" | "user.deactivated" | "user.reactivated" | "user.deleted" | "user.attributes_changed" | "group.created" | "group.updated" | "group.deleted" | "group.user_added" | "group.user_removed" | "directory.enabled" | "directory.disabled" | "directory.sync_held";
             /** Format: uuid */
             organizationId: string;
             /** Format: uuid */
@@ -511,7 +692,7 @@ export interface components {
                 /** Format: uuid */
                 id: string;
                 /** @enum {string} */
-                type: "user.created" | "user.updated" | "user.deactivated" | "user.reactivated" | "user.deleted" | "user.attributes_changed" | "group.created" | "group.updated" | "group.deleted" | "group.user_added" | "group.user_removed" | "directory.enabled" | "directory.disabled";
+                type: "user.created" | "user.updated" | "user.deactivated" | "user.reactivated" | "user.deleted" | "user.attributes_changed" | "group.created" | "group.updated" | "group.deleted" | "group.user_added" | "group.user_removed" | "directory.enabled" | "directory.disabled" | "directory.sync_held";
                 /** Format: uuid */
                 organizationId: string;
                 /** Format: uuid */
@@ -530,6 +711,67 @@ export interface components {
             }[];
             nextCursor: string;
             hasMore: boolean;
+        };
+        Hold: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            organizationId: string;
+            /** Format: uuid */
+            directoryId: string;
+            /** @enum {string} */
+            status: "held" | "released" | "discarded";
+            counts: {
+                deactivations: number;
+                deletions: number;
+                roleRemovals: number;
+                groupDeletions: number;
+                cancelled: number;
+            };
+            heldEvents: number;
+            people: number;
+            /** Format: date-time */
+            firstAt: string;
+            /** Format: date-time */
+            lastAt: string;
+            /** Format: date-time */
+            createdAt: string;
+            closedAt: string | null;
+            closedBy: string | null;
+        };
+        HoldDetail: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            organizationId: string;
+            /** Format: uuid */
+            directoryId: string;
+            /** @enum {string} */
+            status: "held" | "released" | "discarded";
+            counts: {
+                deactivations: number;
+                deletions: number;
+                roleRemovals: number;
+                groupDeletions: number;
+                cancelled: number;
+            };
+            heldEvents: number;
+            people: number;
+            /** Format: date-time */
+            firstAt: string;
+            /** Format: date-time */
+            lastAt: string;
+            /** Format: date-time */
+            createdAt: string;
+            closedAt: string | null;
+            closedBy: string | null;
+            wouldLoseAccess: {
+                /** Format: uuid */
+                userId: string;
+                userName: string | null;
+                kinds: string[];
+                roles: string[];
+            }[];
         };
         Organization: {
             /** Format: uuid */
@@ -576,6 +818,7 @@ export interface components {
                         items: {
                             id: string;
                             fields: string[];
+                            reason?: string;
                         }[];
                     };
                 };
@@ -593,6 +836,7 @@ export interface components {
                         items: {
                             id: string;
                             fields: string[];
+                            reason?: string;
                         }[];
                     };
                 };
@@ -621,6 +865,17 @@ export interface components {
                             actual: string[];
                         }[];
                     };
+                };
+                held?: {
+                    count: number;
+                    items: {
+                        /** @enum {string} */
+                        kind: "user" | "group";
+                        id: string;
+                        /** Format: uuid */
+                        holdId: string;
+                        reason: string;
+                    }[];
                 };
                 driftCount: number;
                 repaired: boolean;
@@ -681,6 +936,35 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             secret: string;
+        };
+        HoldsList: {
+            data: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                organizationId: string;
+                /** Format: uuid */
+                directoryId: string;
+                /** @enum {string} */
+                status: "held" | "released" | "discarded";
+                counts: {
+                    deactivations: number;
+                    deletions: number;
+                    roleRemovals: number;
+                    groupDeletions: number;
+                    cancelled: number;
+                };
+                heldEvents: number;
+                people: number;
+                /** Format: date-time */
+                firstAt: string;
+                /** Format: date-time */
+                lastAt: string;
+                /** Format: date-time */
+                createdAt: string;
+                closedAt: string | null;
+                closedBy: string | null;
+            }[];
         };
         OrganizationsList: {
             data: {
@@ -817,6 +1101,7 @@ export interface components {
                             items: {
                                 id: string;
                                 fields: string[];
+                                reason?: string;
                             }[];
                         };
                     };
@@ -834,6 +1119,7 @@ export interface components {
                             items: {
                                 id: string;
                                 fields: string[];
+                                reason?: string;
                             }[];
                         };
                     };
@@ -863,6 +1149,17 @@ export interface components {
                             }[];
                         };
                     };
+                    held?: {
+                        count: number;
+                        items: {
+                            /** @enum {string} */
+                            kind: "user" | "group";
+                            id: string;
+                            /** Format: uuid */
+                            holdId: string;
+                            reason: string;
+                        }[];
+                    };
                     driftCount: number;
                     repaired: boolean;
                 };
@@ -871,6 +1168,116 @@ export interface components {
                 /** Format: date-time */
                 finishedAt: string;
             }[];
+        };
+        RejectedRequestPage: {
+            data: {
+                id: string;
+                /** Format: date-time */
+                at: string;
+                method: string;
+                /** @description Under the directory SCIM base URL, ids only: other path segments read {id} or {other}; never the query string */
+                path: string;
+                status: number;
+                scimType: string | null;
+                /** @description Value-free: never a userName, filter literal, member id or other client value */
+                detail: string;
+                /** @description The attribute or PATCH path at fault, with filter literals redacted ("…") */
+                attribute: string | null;
+                requestId: string | null;
+            }[];
+            nextCursor: string | null;
+        };
+        DirectoryHealthShare: {
+            /** Format: uuid */
+            directoryId: string;
+            lastHour: {
+                total: number;
+                rejected: number;
+                /** @description rejected / total (0 without requests) */
+                share: number;
+                warning: boolean;
+            };
+            lastDay: {
+                total: number;
+                rejected: number;
+                /** @description rejected / total (0 without requests) */
+                share: number;
+                warning: boolean;
+            };
+            /** @description The share above which the portal warns: Microsoft Entra ID quarantines a provisioning job whose requests fail too often */
+            warnAbove: number;
+        };
+        OperationPage: {
+            data: {
+                /** Format: uuid */
+                id: string;
+                method: string;
+                resourceType: string;
+                resourceId: string | null;
+                summary: string;
+                status: number;
+                scimType: string | null;
+                /** Format: date-time */
+                receivedAt: string;
+                /** Format: date-time */
+                appliedAt: string;
+                queueMs: number;
+                applyMs: number;
+            }[];
+            nextCursor: string | null;
+        };
+        OperationTrace: {
+            request: {
+                requestId: string | null;
+                method: string;
+                resourceType: string;
+                resourceId: string | null;
+                summary: string;
+                /** Format: date-time */
+                receivedAt: string;
+            };
+            operation: {
+                /** Format: uuid */
+                id: string;
+                status: number;
+                scimType: string | null;
+                detail: string | null;
+                /** Format: date-time */
+                appliedAt: string;
+                queueMs: number;
+                applyMs: number;
+                attempts: number;
+            };
+            events: {
+                /** Format: uuid */
+                id: string;
+                type: string;
+                resourceType: string;
+                resourceId: string;
+                resourceVersion: number;
+                sequence: number | null;
+                /** Format: date-time */
+                occurredAt: string;
+                deliveries: {
+                    /** Format: uuid */
+                    sinkId: string;
+                    sinkName: string;
+                    sinkKind: string;
+                    /** @enum {string} */
+                    status: "delivered" | "pending" | "retrying" | "dead" | "sink_disabled" | "not_applicable";
+                    attempts: number;
+                    lastStatus: number | null;
+                    lastError: string | null;
+                    deliveredAt: string | null;
+                    deliveredBy: string | null;
+                    nextAttemptAt: string | null;
+                    heldBy?: {
+                        holdId: string;
+                        status: string;
+                    };
+                }[];
+            }[];
+            eventCount: number;
         };
     };
     responses: never;
@@ -2054,6 +2461,479 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReconcileReportsList"];
+                };
+            };
+            /** @description Missing or wrong admin API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    getDirectoriesByDirectoryIdRejectedRequests: {
+        parameters: {
+            query?: {
+                before?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                directoryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RejectedRequestPage"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Missing or wrong admin API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    getDirectoriesByDirectoryIdHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                directoryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DirectoryHealthShare"];
+                };
+            };
+            /** @description Missing or wrong admin API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    getDirectoriesByDirectoryIdOperations: {
+        parameters: {
+            query?: {
+                before?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                directoryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperationPage"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Missing or wrong admin API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    getDirectoriesByDirectoryIdOperationsByOperationIdTrace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                directoryId: string;
+                operationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperationTrace"];
+                };
+            };
+            /** @description Missing or wrong admin API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    getDirectoriesByDirectoryIdHolds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                directoryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HoldsList"];
+                };
+            };
+            /** @description Missing or wrong admin API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    getHoldsByHoldId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                holdId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HoldDetail"];
+                };
+            };
+            /** @description Missing or wrong admin API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    postHoldsByHoldIdRelease: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                holdId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    by?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Hold"];
+                };
+            };
+            /** @description Missing or wrong admin API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    postHoldsByHoldIdDiscard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                holdId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    by?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Hold"];
+                };
+            };
+            /** @description Missing or wrong admin API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    getDirectoriesByDirectoryIdBreaker: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                directoryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreakerSettings"];
+                };
+            };
+            /** @description Missing or wrong admin API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    patchDirectoriesByDirectoryIdBreaker: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                directoryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    enabled?: boolean | null;
+                    windowSeconds?: number | null;
+                    minCount?: number | null;
+                    minPercent?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreakerSettings"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
                 };
             };
             /** @description Missing or wrong admin API key */

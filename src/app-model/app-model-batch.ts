@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { StoredEvent } from '../events/event-types';
 import { appGroupFields, appUserFields } from './app-model-sink';
+import { AppRoleStore } from './app-role-store';
 import { AppModelStore, type AppGroupBatchRow, type AppMembershipBatchRow, type AppUserBatchRow } from './app-model-store';
 import { attributeProjectors } from './attribute-projectors';
 
@@ -116,7 +117,7 @@ export async function applyBatchToAppModel(trx: Trx, events: StoredEvent[]): Pro
   }
   if (roleUsers.size || roleGroups.size) {
     statements++;
-    await model.recomputeRolesOf([...organizations], [...roleUsers], [...roleGroups]);
+    await new AppRoleStore(trx).recomputeOf([...organizations], [...roleUsers], [...roleGroups]);
   }
   return statements;
 }

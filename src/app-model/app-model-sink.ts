@@ -3,7 +3,7 @@ import type { StoredEvent } from '../events/event-types';
 import { userFields } from '../scim/user-document';
 import { groupColumns } from '../scim/group-document';
 import { AppModelStore, type AppUserFields, type Scope } from './app-model-store';
-import { recomputeRoles } from './app-model-roles';
+import { AppRoleStore } from './app-role-store';
 import type { AttributeProjector } from './attribute-mapping';
 import { attributeProjectors } from './attribute-projectors';
 
@@ -52,7 +52,7 @@ export async function applyToAppModel(trx: Trx, event: StoredEvent): Promise<voi
       const resource = data['resource'] ?? {};
       const project = (await attributeProjectors(trx, [scope.organizationId])).get(scope.organizationId);
       await model.upsertUser(scope, event.resourceId, event.resourceVersion, appUserFields(resource, project), event.type === 'user.deleted');
-      await recomputeRoles(trx, scope.organizationId, [event.resourceId]);
+      await new AppRoleStore(trx).recompute(scope.organizationId, [event.resourceId]);
       return;
     }
     case 'group.created':
@@ -64,7 +64,7 @@ export async function applyToAppModel(trx: Trx, event: StoredEvent): Promise<voi
       await model.upsertGroup(scope, event.resourceId, event.resourceVersion, g.name, g.externalId, deleted);
       if (deleted) await model.dropMembershipsOfDeletedGroup(event.resourceId, event.resourceVersion);
       // A rename can change the roles of every member (mappings are by group name).
-      await recomputeRoles(trx, scope.organizationId, await model.membersOfGroup(event.resourceId));
+      await new AppRoleStore(trx).recompute(scope.organizationId, await model.membersOfGroup(event.resourceId));
       return;
     }
     case 'group.user_added':
@@ -75,7 +75,7 @@ export async function applyToAppModel(trx: Trx, event: StoredEvent): Promise<voi
       const g = appGroupFields(data['group'] ?? {});
       await model.upsertGroup(scope, event.resourceId, event.resourceVersion, g.name, g.externalId, false);
       await model.upsertMembership(scope, event.resourceId, userId, event.type === 'group.user_added', event.resourceVersion);
-      await recomputeRoles(trx, scope.organizationId, [userId]);
+      await new AppRoleStore(trx).recompute(scope.organizationId, [userId]);
       return;
     }
     case 'directory.enabled':

@@ -1,5 +1,4 @@
 import type { Queryable } from '../store/db';
-import { EXPECTED_ROLES_SQL } from './app-model-roles';
 
 /** An app user as `app-users` and the admin API show it. */
 export interface AppUser {
@@ -220,26 +219,6 @@ export class AppModelStore {
     );
   }
 
-  /** One role recompute for some users and every member (directory or app side) of some groups. */
-  async recomputeRolesOf(organizationIds: string[], userIds: string[], groupIds: string[]): Promise<void> {
-    const expr = EXPECTED_ROLES_SQL.replace('%USER%', 'au.directory_user_id');
-    await this.db.raw(
-      `UPDATE app_users au
-          SET roles = CASE WHEN au.status = 'active' AND au.deleted_at IS NULL THEN ${expr} ELSE '{}'::text[] END,
-              updated_at = now()
-        WHERE au.organization_id = ANY(CAST(:orgs AS uuid[]))
-          AND au.directory_user_id IN (
-                SELECT unnest(CAST(:users AS uuid[]))
-                UNION SELECT user_id FROM group_members WHERE group_id = ANY(CAST(:groups AS uuid[]))
-                UNION SELECT directory_user_id FROM app_memberships WHERE directory_group_id = ANY(CAST(:groups AS uuid[])))
-          -- No role mapping in the organization: every expected role set is empty, so only
-          -- users still holding roles need the (per-user) computation. An import skips it.
-          AND (au.roles <> '{}' OR EXISTS (SELECT 1 FROM role_mappings rm WHERE rm.organization_id = au.organization_id))
-          AND au.roles IS DISTINCT FROM (CASE WHEN au.status = 'active' AND au.deleted_at IS NULL THEN ${expr} ELSE '{}'::text[] END)`,
-      { orgs: organizationIds, users: userIds, groups: groupIds },
-    );
-  }
-
   /**
    * Puts the app user model tables into `schema` (idempotent). Returns what moved.
    * See app-model-schema.ts for when and why.
@@ -255,5 +234,35 @@ export class AppModelStore {
       }
     }
     return moved;
+  }
+
+  /** Every app user of a directory, deleted ones included (reconciliation). */
+  async usersOf(directoryId: string): Promise<(AppUserFields & { directory_user_id: string; version: number; roles: string[]; deleted_at: Date | null })[]> {
+    return this.db('app_users').where({ directory_id: directoryId });
+  }
+
+  /** Every app group of a directory, deleted ones included (reconciliation). */
+  async groupsOf(directoryId: string): Promise<{ directory_group_id: string; name: string; external_id: string | null; version: number; deleted_at: Date | null }[]> {
+    return this.db('app_groups').where({ directory_id: directoryId });
+  }
+
+  /** The present memberships of a directory's app groups (reconciliation). */
+  async presentMembershipsOf(directoryId: string): Promise<{ directory_group_id: string; directory_user_id: string }[]> {
+    return this.db('app_memberships').where({ directory_id: directoryId, present: true }).select('directory_group_id', 'directory_user_id');
+  }
+
+  /** Drift repair: an app user the directory no longer has. */
+  async markUserDeleted(directoryUserId: string): Promise<void> {
+    await this.db('app_users').where({ directory_user_id: directoryUserId }).update({ deleted_at: this.db.fn.now(), roles: '{}', updated_at: this.db.fn.now() });
+  }
+
+  /** Drift repair: an app group the directory no longer has. */
+  async markGroupDeleted(directoryGroupId: string): Promise<void> {
+    await this.db('app_groups').where({ directory_group_id: directoryGroupId }).update({ deleted_at: this.db.fn.now(), updated_at: this.db.fn.now() });
+  }
+
+  /** Drift repair: a membership the directory no longer has. */
+  async markMembershipAbsent(groupId: string, userId: string): Promise<void> {
+    await this.db('app_memberships').where({ directory_group_id: groupId, directory_user_id: userId }).update({ present: false, updated_at: this.db.fn.now() });
   }
 }

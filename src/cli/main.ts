@@ -7,6 +7,7 @@ import { registerDeliveryCommands } from './commands/delivery-commands';
 import { registerOrganizationCommands } from './commands/organization-commands';
 import { packageVersion } from '../common/package-version';
 import { registerAttributeMappingCommands } from './commands/attribute-mapping-commands';
+import { registerHoldCommands } from './commands/hold-commands';
 
 /** `dirsync` ops CLI (package.json bin). Every command reads the same environment as the server. */
 const program = new Command('dirsync').description('dirsync operations CLI').version(packageVersion(), '-V, --version').showHelpAfterError();
@@ -32,6 +33,7 @@ registerDirectoryCommands(program, run);
 registerDeliveryCommands(program, run);
 registerOrganizationCommands(program, run);
 registerAttributeMappingCommands(program, run);
+registerHoldCommands(program, run);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`dirsync: ${String(error)}\n`);

@@ -122,6 +122,14 @@ export const EnvSchema = z.object({
   RECONCILE_INTERVAL_MS: int(1000, 7 * 86_400_000).default(3_600_000),
   /** Whether scheduled reconciliation repairs the drift it finds (on-demand runs repair only with --repair). */
   RECONCILE_REPAIR_ON_SCHEDULE: boolish.default(true),
+  /** Deprovisioning circuit breaker (docs/circuit-breaker.md): on for every directory unless false here or turned off for a directory. */
+  BREAKER_ENABLED: boolish.default(true),
+  /** Sliding window over which a directory's destructive changes are counted (seconds). */
+  BREAKER_WINDOW_SECONDS: int(60, 86_400).default(900),
+  /** Destructive changes (distinct people, or deleted groups) in the window that, together with BREAKER_MIN_PERCENT, trip the breaker. */
+  BREAKER_MIN_COUNT: int(1, 1_000_000).default(20),
+  /** Share of the directory's active users (percent) that the destructive changes in the window must also reach. */
+  BREAKER_MIN_PERCENT: z.coerce.number().min(0).max(100).default(10),
   /** HMAC-SHA256 key that signs Admin Portal links (at least 32 characters). Required in production; in development a random one is kept in the database (table portal_secrets) so the CLI and the server agree. */
   PORTAL_SECRET: z.string().min(32).optional(),
   /** How long an Admin Portal link stays valid (seconds); links are also single-use. */
@@ -209,6 +217,13 @@ export interface Config {
   readonly reconcile: {
     readonly intervalMs: number;
     readonly repairOnSchedule: boolean;
+  };
+  /** Global defaults of the deprovisioning circuit breaker; each directory may override them. */
+  readonly breaker: {
+    readonly enabled: boolean;
+    readonly windowSeconds: number;
+    readonly minCount: number;
+    readonly minPercent: number;
   };
   readonly portal: {
     /** undefined outside production: src/portal-access/portal-secret.ts falls back to a development secret. */
@@ -315,6 +330,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     reconcile: Object.freeze({
       intervalMs: e.RECONCILE_INTERVAL_MS,
       repairOnSchedule: e.RECONCILE_REPAIR_ON_SCHEDULE,
+    }),
+    breaker: Object.freeze({
+      enabled: e.BREAKER_ENABLED,
+      windowSeconds: e.BREAKER_WINDOW_SECONDS,
+      minCount: e.BREAKER_MIN_COUNT,
+      minPercent: e.BREAKER_MIN_PERCENT,
     }),
     portal: Object.freeze({
       secret: e.PORTAL_SECRET,

@@ -1,4 +1,5 @@
 import type { Db } from '../store/db';
+import { HoldStore } from '../store/hold-store';
 
 export interface DeliveryStats {
   /** Occurred-at of the oldest event not yet delivered to some enabled sink, or not yet sequenced (null: nothing pending). */
@@ -9,6 +10,12 @@ export interface DeliveryStats {
   deadLetters: number;
   /** Failed attempts recorded (attempts beyond the first), over the delivery rows retention keeps. */
   retriesTotal: number;
+  /** Circuit-breaker holds open (docs/circuit-breaker.md). */
+  openHolds: number;
+  /** Events those holds keep back from every sink. */
+  heldEvents: number;
+  /** People who would lose access if they were released. */
+  heldPeople: number;
 }
 
 /**
@@ -36,11 +43,15 @@ export async function deliveryStats(db: Db): Promise<DeliveryStats> {
             coalesce(sum(greatest(attempts - 1, 0)), 0)::int AS retries
        FROM deliveries`,
   );
+  const held = await new HoldStore(db).totals();
   const dead = await db.raw<{ rows: { n: number }[] }>(`SELECT count(*)::int AS n FROM dead_letters WHERE replayed_at IS NULL`);
   return {
     oldestUndeliveredAt: oldest.rows[0]?.at ?? null,
     pendingDeliveries: counts.rows[0]?.pending ?? 0,
     deadLetters: dead.rows[0]?.n ?? 0,
     retriesTotal: counts.rows[0]?.retries ?? 0,
+    openHolds: held.openHolds,
+    heldEvents: held.heldEvents,
+    heldPeople: held.people,
   };
 }

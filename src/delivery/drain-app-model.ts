@@ -41,7 +41,8 @@ export async function drainAppModel(db: Db, key: CursorKey, deliverFrom: Date, s
       headFailing = batch.headFailing;
       if (!head) return { passed: 0, more: false, busy: false, statements: 3 };
       if (batch.headFailing) return undefined;
-      const applicable = batch.events.filter((e) => e.occurredAt >= deliverFrom);
+      // Held events (circuit breaker) are passed, not applied: a release delivers them later.
+      const applicable = batch.events.filter((e) => e.occurredAt >= deliverFrom && !e.heldBy);
       const applied = await applyBatchToAppModel(trx, applicable);
       const last = batch.events[batch.events.length - 1]?.seq ?? batch.lastSeq;
       await cursors.advance(trx, key, last, false);
@@ -105,7 +106,7 @@ export async function drainAppModels(db: Db, keys: AppModelCursor[], settings: D
           out.set(id, { passed: 0, more: false, busy: false, statements: 0 });
           continue;
         }
-        events.push(...batch.events.filter((e) => e.occurredAt >= key.deliverFrom));
+        events.push(...batch.events.filter((e) => e.occurredAt >= key.deliverFrom && !e.heldBy));
         moves.push({ key, lastSeq: last });
         out.set(id, { passed: batch.events.length, more: batch.events.length === batchSize, busy: false, statements: 0 });
       }

@@ -55,7 +55,8 @@ export async function drainWebhook(db: Db, key: CursorKey, sink: SinkWithSecret,
         leaseUntil = renewing + leaseMs;
       }
       const seq = event.seq ?? 0;
-      if (event.occurredAt < sink.deliverFrom) {
+      // Before the sink existed, or held by the circuit breaker (a release delivers it later).
+      if (event.occurredAt < sink.deliverFrom || event.heldBy) {
         last = seq;
         continue;
       }

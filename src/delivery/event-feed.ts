@@ -77,7 +77,8 @@ export async function readEventFeed(db: Db, organizationId: string, cursor: Feed
      SELECT * FROM (
        SELECT e.*, row_number() OVER (PARTITION BY e.directory_id ORDER BY e.seq) AS rn
          FROM events e LEFT JOIN c ON c.directory_id = e.directory_id
-        WHERE e.organization_id = ? AND e.seq > coalesce(c.seq, 0)
+        -- Events a circuit-breaker hold keeps back are delivered to no consumer; a release re-issues them as new events.
+        WHERE e.organization_id = ? AND e.seq > coalesce(c.seq, 0) AND e.held_by IS NULL
      ) x
      ORDER BY rn, occurred_at, directory_id
      LIMIT ?`,

@@ -7,6 +7,7 @@ import { SinkStore, type SinkWithSecret } from '../store/sink-store';
 import { deliverEvent, type DeliverySettings } from './deliver-event';
 import { DeliveryRetry, DeliveryThrottled } from './delivery-errors';
 import { sequenceDirectories, type SequenceResult } from './outbox-sequencer';
+import type { BreakerDefaults } from './circuit-breaker';
 import { drainAppModels, type AppModelCursor, type DrainResult } from './drain-app-model';
 import { drainWebhook } from './drain-webhook';
 
@@ -23,6 +24,8 @@ export interface OutboxDrainerOptions {
   /** Drains (sequencer, app model, webhook) running at once in this process. */
   concurrency: number;
   log: Logger;
+  /** Global circuit-breaker thresholds (BREAKER_*); the built-in defaults when absent. */
+  breaker?: BreakerDefaults;
 }
 
 /** Totals since start, for tests and the benchmark notes. */
@@ -241,13 +244,14 @@ export class OutboxDrainer {
     const t0 = performance.now();
     let sequenced: Map<string, SequenceResult>;
     try {
-      sequenced = await this.slot(() => sequenceDirectories(this.db, [...orgOf.keys()]));
+      sequenced = await this.slot(() => sequenceDirectories(this.db, [...orgOf.keys()], undefined, this.opts.breaker));
     } catch (err) {
       for (const [dir, org] of batch) this.retryLater(`dir:${dir}`, dir, org, err);
       return;
     }
     this.counters.sequenceMs += Math.round(performance.now() - t0);
     this.counters.sequenceRuns++;
+    // BEGIN, lock, number, COMMIT (the circuit breaker adds statements only to rounds with destructive changes or a hold).
     this.counters.statements += 4;
     for (const [dir, org] of batch) {
       const r = sequenced.get(dir);

@@ -1,4 +1,5 @@
 import type { Db } from '../store/db';
+import { judgeRound, BUILT_IN_BREAKER_DEFAULTS, type BreakerDefaults } from './circuit-breaker';
 
 export interface SequenceResult {
   /** Events numbered by this call. */
@@ -39,16 +40,21 @@ export interface SequenceResult {
  * the whole PostgreSQL cluster, any database, hold all numbering back; measured on
  * a shared server it left most runs with nothing to number (docs/delivery.md).
  */
-export async function sequenceDirectory(db: Db, directoryId: string, limit = 5000): Promise<SequenceResult> {
-  return (await sequenceDirectories(db, [directoryId], limit)).get(directoryId) ?? { sequenced: 0, remaining: true, busy: true };
+export async function sequenceDirectory(db: Db, directoryId: string, limit = 5000, breaker: BreakerDefaults = BUILT_IN_BREAKER_DEFAULTS): Promise<SequenceResult> {
+  return (await sequenceDirectories(db, [directoryId], limit, breaker)).get(directoryId) ?? { sequenced: 0, remaining: true, busy: true };
 }
 
 /**
  * The same for many directories in ONE transaction of four statements (BEGIN, lock,
  * number, COMMIT), up to `limit` events per directory: with a hundred tenants
  * importing at once, sequencing costs four statements per round, not per directory.
+ *
+ * The deprovisioning circuit breaker judges the events numbered, in the same
+ * transaction (circuit-breaker.ts). The numbering statement itself says which events
+ * need judging (destructive ones, or all of a directory with a hold); a round with
+ * none costs no statement more, and one with some a few.
  */
-export async function sequenceDirectories(db: Db, directoryIds: string[], limit = 5000): Promise<Map<string, SequenceResult>> {
+export async function sequenceDirectories(db: Db, directoryIds: string[], limit = 5000, breaker: BreakerDefaults = BUILT_IN_BREAKER_DEFAULTS): Promise<Map<string, SequenceResult>> {
   const out = new Map<string, SequenceResult>();
   if (!directoryIds.length) return out;
   return db.transaction(async (trx) => {
@@ -71,7 +77,7 @@ export async function sequenceDirectories(db: Db, directoryIds: string[], limit 
     if (!locked.size) return out;
     // A new statement, so a new snapshot taken after the locks: it sees every number
     // an earlier sequencer of these directories committed.
-    const result = await trx.raw<{ rows: { directory_id: string; sequenced: number; remaining: boolean }[] }>(
+    const result = await trx.raw<{ rows: { directory_id: string; sequenced: number; remaining: boolean; judge: string[] | null }[] }>(
       `WITH locked(directory_id, last_seq) AS (SELECT * FROM unnest(CAST(:dirs AS uuid[]), CAST(:lasts AS bigint[]))),
        cand AS (
          SELECT * FROM (
@@ -102,19 +108,33 @@ export async function sequenceDirectories(db: Db, directoryIds: string[], limit 
          UPDATE events e SET seq = l.last_seq + assigned.p
            FROM assigned JOIN locked l ON l.directory_id = assigned.directory_id
           WHERE e.id = assigned.id
-         RETURNING e.directory_id
+         RETURNING e.directory_id, e.id, e.resource_type,
+                   -- Could take access away (circuit-breaker.ts judges it): a deactivation, a deletion,
+                   -- an update to an inactive state, a group deletion, a membership removal.
+                   (e.type IN ('user.deactivated', 'user.deleted', 'group.deleted', 'group.user_removed')
+                    OR (e.type = 'user.updated' AND e.data->'resource'->>'active' = 'false')) AS destructive
        ), counts AS (
          SELECT directory_id, count(*) AS n FROM numbered GROUP BY directory_id
        ), bumped AS (
          UPDATE event_sequences s SET last_seq = s.last_seq + counts.n FROM counts WHERE s.directory_id = counts.directory_id RETURNING s.directory_id
        )
        SELECT l.directory_id,
+              -- The events the circuit breaker must judge: the destructive ones; every one while the
+              -- directory has an open hold; user events while a discarded hold still protects someone.
+              -- Usually none, and then the breaker costs this round nothing more.
+              (SELECT array_agg(nb.id) FROM numbered nb
+                WHERE nb.directory_id = l.directory_id
+                  AND (nb.destructive
+                       OR EXISTS (SELECT 1 FROM holds h WHERE h.directory_id = l.directory_id AND h.status = 'held')
+                       OR (nb.resource_type = 'user' AND EXISTS (SELECT 1 FROM hold_people hp WHERE hp.directory_id = l.directory_id AND hp.preserve AND NOT hp.cancelled)))) AS judge,
               coalesce((SELECT n FROM counts WHERE counts.directory_id = l.directory_id), 0)::int AS sequenced,
               EXISTS (SELECT 1 FROM events r WHERE r.directory_id = l.directory_id AND r.seq IS NULL AND r.id NOT IN (SELECT id FROM ok)) AS remaining
          FROM locked l`,
       { dirs: [...locked.keys()], lasts: [...locked.values()], limit },
     );
-    for (const r of result.rows) out.set(r.directory_id, { sequenced: r.sequenced, remaining: r.remaining, busy: false });
+    // A `directory.sync_held` event appended now is numbered by the next round.
+    const appended = await judgeRound(trx, result.rows.flatMap((r) => r.judge ?? []), breaker);
+    for (const r of result.rows) out.set(r.directory_id, { sequenced: r.sequenced, remaining: r.remaining || appended.has(r.directory_id), busy: false });
     return out;
   });
 }

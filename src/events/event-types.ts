@@ -13,6 +13,8 @@ export const EVENT_TYPES = [
   'group.user_removed',
   'directory.enabled',
   'directory.disabled',
+  // The deprovisioning circuit breaker opened a hold (docs/circuit-breaker.md).
+  'directory.sync_held',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -38,6 +40,8 @@ export interface StoredEvent extends NewEvent {
   seq: number | null;
   operationId: string | null;
   occurredAt: Date;
+  /** The circuit-breaker hold keeping this event back from every sink (null: not held). */
+  heldBy?: string | null;
 }
 
 /** What the write path tells delivery about a commit: which directory has new events (nothing else is needed). */

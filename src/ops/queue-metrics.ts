@@ -10,6 +10,10 @@ export interface DeliveryStatsSnapshot {
   pendingDeliveries: number;
   deadLetters: number;
   retriesTotal: number;
+  /** Circuit-breaker holds (absent from older snapshots). */
+  openHolds?: number;
+  heldEvents?: number;
+  heldPeople?: number;
 }
 
 export interface QueueMetricsDeps {
@@ -41,6 +45,9 @@ export class QueueMetrics {
   private readonly pending = new Gauge({ name: 'dirsync_delivery_pending', help: 'Deliveries not yet delivered or dead-lettered', registers: [this.registry] });
   private readonly deadLetters = new Gauge({ name: 'dirsync_delivery_dead_letters', help: 'Deliveries that exhausted their attempts (replayable)', registers: [this.registry] });
   private readonly retries = new Gauge({ name: 'dirsync_delivery_retries', help: 'Delivery attempts beyond the first, over the delivery rows kept (RETENTION_DELIVERIES_DAYS)', registers: [this.registry] });
+  private readonly holds = new Gauge({ name: 'dirsync_breaker_open_holds', help: 'Circuit-breaker holds open: destructive changes kept back from every sink until released or discarded (docs/circuit-breaker.md)', registers: [this.registry] });
+  private readonly heldEvents = new Gauge({ name: 'dirsync_breaker_held_events', help: 'Events the open holds keep back (destructive ones and the later events of the same resources)', registers: [this.registry] });
+  private readonly heldPeople = new Gauge({ name: 'dirsync_breaker_held_people', help: 'People who would lose access if the open holds were released', registers: [this.registry] });
   private readonly tableRows = new Gauge({ name: 'dirsync_table_rows', help: 'Rows per retained table: the planner estimate (pg_class.reltuples), counted while the table was never analysed', labelNames: ['table'] as const, registers: [this.registry] });
   private readonly tableBytes = new Gauge({ name: 'dirsync_table_bytes', help: 'Bytes per retained table with its indexes and TOAST (pg_total_relation_size)', labelNames: ['table'] as const, registers: [this.registry] });
   private readonly tableOldest = new Gauge({ name: 'dirsync_table_oldest_row_age_seconds', help: 'Age of the oldest row kept per retained table (0 when empty); retention bounds it (docs/operations.md)', labelNames: ['table'] as const, registers: [this.registry] });
@@ -79,6 +86,9 @@ export class QueueMetrics {
       this.pending.set(s.pendingDeliveries);
       this.deadLetters.set(s.deadLetters);
       this.retries.set(s.retriesTotal);
+      this.holds.set(s.openHolds ?? 0);
+      this.heldEvents.set(s.heldEvents ?? 0);
+      this.heldPeople.set(s.heldPeople ?? 0);
     } catch (err) {
       this.errors.inc({ part: 'delivery' });
       this.deps.log.warn({ err: { message: (err as Error).message } }, 'delivery metrics unavailable');

@@ -19,6 +19,8 @@ interface EventRow {
   operation_id: string | null;
   data: Record<string, unknown>;
   occurred_at: Date;
+  /** The hold keeping the event back (circuit breaker), set by the sequencer; absent from writers' rows. */
+  held_by?: string | null;
 }
 
 export const toStoredEvent = (r: EventRow): StoredEvent => ({
@@ -33,6 +35,7 @@ export const toStoredEvent = (r: EventRow): StoredEvent => ({
   operationId: r.operation_id,
   data: r.data,
   occurredAt: r.occurred_at,
+  heldBy: r.held_by ?? null,
 });
 
 export class EventStore {

@@ -122,6 +122,16 @@ export class GroupStore {
     return result.rows;
   }
 
+  /** Id, name, externalId and version of every group of a directory (reconciliation). */
+  async summariesOf(directoryId: string): Promise<{ id: string; name: string; external_id: string | null; version: number }[]> {
+    return this.db('groups').where({ directory_id: directoryId }).select('id', 'display_name as name', 'external_id', 'version');
+  }
+
+  /** Every membership of a directory's groups (reconciliation). */
+  async membershipsOf(directoryId: string): Promise<{ group_id: string; user_id: string }[]> {
+    return this.db('group_members').where({ directory_id: directoryId }).select('group_id', 'user_id');
+  }
+
   /** Groups a user belongs to (for a deleted user's membership events). */
   async groupsOfUser(userId: string): Promise<GroupRow[]> {
     return this.db<GroupRow>('groups').whereIn('id', this.db('group_members').where({ user_id: userId }).select('group_id'));

@@ -28,7 +28,8 @@ export interface EventBatchResult {
  * - it is older than the cutoff;
  * - every enabled sink of the organization has consumed it: its seq is <= the sink's
  *   cursor for the directory (a missing cursor counts as 0), or no sink is enabled;
- * - no `deliveries` row (failing, dead or replayed) and no dead letter refers to it.
+ * - no `deliveries` row (failing, dead or replayed) and no dead letter refers to it,
+ *   and no open circuit-breaker hold keeps it back.
  * The sink bound is read inside the statement, so it is as fresh as the delete. The
  * highest deleted seq is recorded in `event_retention_horizons` in the same
  * statement: the events API answers 410 Gone for a cursor below it.
@@ -48,7 +49,9 @@ export async function pruneEventBatch(conn: RetentionConnection, directoryId: st
              SELECT b.id FROM batch b
               WHERE b.occurred_at < now() - make_interval(secs => $3)
                 AND NOT EXISTS (SELECT 1 FROM deliveries x WHERE x.event_id = b.id)
-                AND NOT EXISTS (SELECT 1 FROM dead_letters l WHERE l.event_id = b.id)),
+                AND NOT EXISTS (SELECT 1 FROM dead_letters l WHERE l.event_id = b.id)
+                -- An open circuit-breaker hold may still release it (docs/circuit-breaker.md).
+                AND NOT EXISTS (SELECT 1 FROM hold_events he JOIN holds h ON h.id = he.hold_id WHERE he.event_id = b.id AND h.status = 'held')),
            del AS (DELETE FROM events e USING doomed WHERE e.id = doomed.id RETURNING e.seq),
            horizon AS (
              INSERT INTO event_retention_horizons AS h (directory_id, pruned_through)

@@ -34,6 +34,7 @@ export async function startDeliveryRuntime(config: Config, db: Db, connection: R
     pollMs: d.sweepIntervalMs,
     batchSize: d.batchSize,
     concurrency: d.concurrency,
+    breaker: config.breaker,
     log: log.child({ part: 'delivery' }),
   });
   // Work left by a previous run (or another process) starts now, not one poll later.

@@ -145,6 +145,29 @@ describe('real admin API responses validate against the OpenAPI description', { 
     await call('GET', `${D}/operations/:operationId/trace`, `${d}/operations/${writes.body.data[0].id}/trace`);
     assert.equal((await call('GET', `${D}/operations/:operationId/trace`, `${d}/operations/00000000-0000-4000-8000-000000000000/trace`)).status, 404);
 
+    // The circuit breaker: thresholds low enough that one deactivation trips it, then release; again, then discard.
+    await call('GET', `${D}/breaker`, `${d}/breaker`);
+    await call('PATCH', `${D}/breaker`, `${d}/breaker`, { minCount: 1, minPercent: 0 });
+    assert.equal((await call('PATCH', `${D}/breaker`, `${d}/breaker`, { minCount: 0 })).status, 400);
+    const openHold = async (userId: string): Promise<string> => {
+      assert.equal((await scim('PATCH', `/Users/${userId}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { active: false } }] })).status, 200);
+      let id = '';
+      await until(async () => {
+        const held = ((await api('GET', `${d}/holds`)).body.data as { id: string; status: string }[]).find((h) => h.status === 'held');
+        id = held?.id ?? '';
+        return Boolean(held);
+      });
+      return id;
+    };
+    const first = await openHold(user.body.id);
+    await call('GET', `${D}/holds`, `${d}/holds`);
+    await call('GET', '/holds/:holdId', `/holds/${first}`);
+    assert.equal((await call('GET', '/holds/:holdId', '/holds/00000000-0000-4000-8000-000000000000')).status, 404);
+    await call('POST', '/holds/:holdId/release', `/holds/${first}/release`, {});
+    assert.equal((await call('POST', '/holds/:holdId/release', `/holds/${first}/release`, {})).status, 409);
+    const second = await openHold((await scim('GET', `/Users?filter=${encodeURIComponent('userName eq "openapi2@example.com"')}`)).body.Resources[0].id);
+    await call('POST', '/holds/:holdId/discard', `/holds/${second}/discard`, { by: 'openapi test' });
+
     // docs/delivery.md's typed client reads the same feed, in order, and resumes from its cursor.
     const client = { baseUrl: env.baseUrl, apiKey: ADMIN_KEY, organizationId: dir.organizationId };
     const read: DirsyncEvent[] = [];

@@ -6,7 +6,7 @@ import { DeliveryStore } from '../../store/delivery-store';
 import { RoleMappingStore } from '../../app-model/role-mapping-store';
 import { ReconcileReportStore } from '../../app-model/reconcile-report-store';
 import { AppModelStore } from '../../app-model/app-model-store';
-import { recomputeRoles } from '../../app-model/app-model-roles';
+import { AppRoleStore } from '../../app-model/app-role-store';
 import { addWebhookSink, replayDeadLetters, DeliveryAdminError } from '../../delivery/delivery-admin';
 import { runReconcile } from '../../app-model/run-reconcile';
 import { presentSink } from '../../delivery/sink-view';
@@ -110,7 +110,7 @@ export function registerDeliveryCommands(program: Command, run: Run): void {
           const store = new RoleMappingStore(db);
           if (add) await store.add(org.id, opts.group, opts.role);
           else if (!(await store.remove(org.id, { groupName: opts.group, role: opts.role }))) throw new CliError('No such mapping.');
-          const n = await recomputeRoles(db, org.id, 'all');
+          const n = await new AppRoleStore(db).recompute(org.id, 'all');
           process.stdout.write(`${add ? 'Mapped' : 'Unmapped'} "${opts.group}" → ${opts.role}; roles changed for ${n} user(s).\n`);
         }),
       );

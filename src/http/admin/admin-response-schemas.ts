@@ -129,10 +129,13 @@ export const DeliveryStats = z.object({
   pendingDeliveries: z.number().int(),
   deadLetters: z.number().int(),
   retriesTotal: z.number().int(),
+  openHolds: z.number().int(),
+  heldEvents: z.number().int(),
+  heldPeople: z.number().int(),
 });
 
 const drift = <T extends z.ZodType>(item: T) => z.object({ count: z.number().int(), items: z.array(item) });
-const Stale = z.object({ id: z.string(), fields: z.array(z.string()) });
+const Stale = z.object({ id: z.string(), fields: z.array(z.string()), reason: z.string().optional() });
 const Membership = z.object({ groupId: z.string(), userId: z.string() });
 export const ReconcileReport = z.object({
   id: Uuid,
@@ -146,6 +149,8 @@ export const ReconcileReport = z.object({
     groups: z.object({ missing: drift(z.string()), extra: drift(z.string()), stale: drift(Stale) }),
     memberships: z.object({ missing: drift(Membership), extra: drift(Membership) }),
     roles: z.object({ stale: drift(z.object({ userId: z.string(), expected: z.array(z.string()), actual: z.array(z.string()) })) }),
+    /** Drift a circuit-breaker hold keeps on purpose, with the reason (`held by hold <id>`, `discarded by hold <id>`). */
+    held: drift(z.object({ kind: z.enum(['user', 'group']), id: z.string(), holdId: Uuid, reason: z.string() })).optional(),
     driftCount: z.number().int(),
     repaired: z.boolean(),
   }),
@@ -153,7 +158,30 @@ export const ReconcileReport = z.object({
   finishedAt: Timestamp,
 });
 
+const HoldCounts = z.object({ deactivations: z.number().int(), deletions: z.number().int(), roleRemovals: z.number().int(), groupDeletions: z.number().int(), cancelled: z.number().int() });
+export const Hold = z.object({
+  id: Uuid,
+  organizationId: Uuid,
+  directoryId: Uuid,
+  status: z.enum(['held', 'released', 'discarded']),
+  counts: HoldCounts,
+  heldEvents: z.number().int(),
+  people: z.number().int(),
+  firstAt: Timestamp,
+  lastAt: Timestamp,
+  createdAt: Timestamp,
+  closedAt: Timestamp.nullable(),
+  closedBy: z.string().nullable(),
+});
+export const HoldDetail = Hold.extend({
+  /** The people the held changes would take access from, with the roles they would lose. */
+  wouldLoseAccess: z.array(z.object({ userId: Uuid, userName: z.string().nullable(), kinds: z.array(z.string()), roles: z.array(z.string()) })),
+});
+const StoredBreaker = z.object({ enabled: z.boolean().nullable(), windowSeconds: z.number().int().nullable(), minCount: z.number().int().nullable(), minPercent: z.number().nullable() });
+export const BreakerSettings = z.object({ enabled: z.boolean(), windowSeconds: z.number().int(), minCount: z.number().int(), minPercent: z.number(), overrides: StoredBreaker });
+
 export const Lists = {
+  Holds: list(Hold),
   Organizations: list(Organization),
   Directories: list(Directory),
   Sinks: list(Sink),

@@ -11,7 +11,7 @@ import { DeliveryStore } from '../../store/delivery-store';
 import { RoleMappingStore } from '../../app-model/role-mapping-store';
 import { ReconcileReportStore } from '../../app-model/reconcile-report-store';
 import { AppModelStore } from '../../app-model/app-model-store';
-import { recomputeRoles } from '../../app-model/app-model-roles';
+import { AppRoleStore } from '../../app-model/app-role-store';
 import { addWebhookSink, replayDeadLetters, DeliveryAdminError } from '../../delivery/delivery-admin';
 import { decodeCursor, readEventFeed, staleCursorEntries } from '../../delivery/event-feed';
 import { runReconcile } from '../../app-model/run-reconcile';
@@ -107,14 +107,14 @@ export const registerDeliveryRoutes: AdminRouteRegistrar = (router, deps) => {
     const o = await org(ctx);
     const input = parse(Mapping, ctx.request.body);
     const mapping = await mappings.add(o.id, input.groupName, input.role);
-    const recomputed = await recomputeRoles(db, o.id, 'all');
+    const recomputed = await new AppRoleStore(db).recompute(o.id, 'all');
     ctx.status = 201;
     ctx.body = { ...mapping, usersRecomputed: recomputed };
   });
   router.delete(`${base}/role-mappings/:mappingId`, async (ctx) => {
     const o = await org(ctx);
     if (!(await mappings.remove(o.id, { id: String(ctx.params['mappingId']) }))) throw notFound('Role mapping');
-    await recomputeRoles(db, o.id, 'all');
+    await new AppRoleStore(db).recompute(o.id, 'all');
     ctx.status = 204;
   });
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ORGANIZATION_REQUESTS as O } from './organization-routes';
 import { DELIVERY_REQUESTS as D } from './delivery-routes';
 import { ATTRIBUTE_MAPPING_REQUESTS as A } from './attribute-mapping-routes';
+import { HOLD_REQUESTS as HR } from './hold-routes';
 import * as R from './admin-response-schemas';
 import { packageVersion } from '../../common/package-version';
 import * as H from './directory-health-schemas';
@@ -88,6 +89,35 @@ export const ADMIN_OPERATIONS: AdminOperation[] = [
     description: 'The request, then the operation (queue wait, apply time, attempts), then the events it wrote (type, resource version, sequence), then each sink\'s delivery of each event (status, attempts, last error, delivered at). An event is delivered to a sink once the sink\'s cursor passed it and no deliveries row says otherwise (docs/delivery.md); `deliveredBy` is then the cursor\'s last move, an upper bound.',
     tag: 'directory health',
     responses: { 200: H.OperationTrace, 404: R.ApiErrorBody },
+  },
+  { method: 'get', path: '/directories/:directoryId/holds', summary: "A directory's circuit-breaker holds, newest first", tag: 'circuit breaker', responses: { 200: R.Lists.Holds, 404: R.ApiErrorBody } },
+  { method: 'get', path: '/holds/:holdId', summary: 'A hold, with the people who would lose access', tag: 'circuit breaker', responses: { 200: R.HoldDetail, 404: R.ApiErrorBody } },
+  {
+    method: 'post',
+    path: '/holds/:holdId/release',
+    summary: 'Release a hold: deliver its events, in order, to every sink',
+    description: 'The held events (not those a reactivation cancelled) are delivered to every enabled sink in sequence order, after the events each sink already received. 409 when the hold is no longer open.',
+    tag: 'circuit breaker',
+    body: HR.HoldAction,
+    responses: { 200: R.Hold, 404: R.ApiErrorBody, 409: R.ApiErrorBody },
+  },
+  {
+    method: 'post',
+    path: '/holds/:holdId/discard',
+    summary: 'Discard a hold: its events are never delivered',
+    description: 'The app keeps the people as they were; the drift report lists the difference with the reason `discarded by hold <id>`, and reconciliation does not repair it. 409 when the hold is no longer open.',
+    tag: 'circuit breaker',
+    body: HR.HoldAction,
+    responses: { 200: R.Hold, 404: R.ApiErrorBody, 409: R.ApiErrorBody },
+  },
+  { method: 'get', path: '/directories/:directoryId/breaker', summary: "The directory's circuit-breaker thresholds (in effect, and its own overrides)", tag: 'circuit breaker', responses: { 200: R.BreakerSettings, 404: R.ApiErrorBody } },
+  {
+    method: 'patch',
+    path: '/directories/:directoryId/breaker',
+    summary: "Set the directory's circuit-breaker thresholds (null: back to the global default)",
+    tag: 'circuit breaker',
+    body: HR.BreakerSettings,
+    responses: { 200: R.BreakerSettings, 400: R.ApiErrorBody, 404: R.ApiErrorBody },
   },
 ];
 

@@ -9,6 +9,8 @@ import { credentialsPage, providerSetupPage } from './pages/setup-page';
 import { directoryPage } from './pages/directory-page';
 import { scimBaseUrl } from '../../common/scim-base-url';
 import { ScimHealthStore } from '../../store/scim-health-store';
+import { holdBanner } from './pages/hold-pages';
+import { HoldStore } from '../../store/hold-store';
 import type { PortalDeps } from './portal-deps';
 import { NOT_ENABLED, frameOf, newNonce, ownedDirectory, sendHtml } from './portal-page';
 import { PortalError, formField, portalState, requireCsrf, requirePortalSession } from './portal-session';
@@ -67,7 +69,8 @@ export function registerPortalDirectoryRoutes(router: Router, deps: PortalDeps):
     const directory = await ownedDirectory(ctx, directories);
     const [health, tokens, shares] = await Promise.all([reads.health(directory.id), directories.listTokens(directory.id), new ScimHealthStore(deps.db).shares(directory.id)]);
     const throttle = await deps.throttleStats?.(directory.id).catch(() => undefined);
-    sendHtml(ctx, directoryPage(frameOf(ctx), { directory, health, tokens, throttle, shares, scimUrl: scimBaseUrl(deps.config.publicUrl, directory.id), rotateNonce: newNonce(), noticeCode: noticeParam(ctx) }));
+    const hold = await new HoldStore(deps.db).openOf(directory.id);
+    sendHtml(ctx, directoryPage(frameOf(ctx), { directory, health, tokens, throttle, shares, hold, holdBanner: holdBanner(directory.id, hold), scimUrl: scimBaseUrl(deps.config.publicUrl, directory.id), rotateNonce: newNonce(), noticeCode: noticeParam(ctx) }));
   });
 
   router.post('/portal/directories/:directoryId/rotate', auth, csrf, async (ctx) => {

@@ -12,6 +12,7 @@ import { registerPortalDirectoryRoutes } from './portal-directory-routes';
 import { registerPortalDataRoutes } from './portal-data-routes';
 import { registerPortalHealthRoutes } from './portal-health-routes';
 import { registerPortalAttributeMappingRoutes } from './portal-attribute-mapping-routes';
+import { registerPortalHoldRoutes } from './portal-hold-routes';
 
 
 const ASSETS_DIR = path.resolve(__dirname, 'assets');
@@ -73,6 +74,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
   registerPortalDataRoutes(router, deps);
   registerPortalHealthRoutes(router, deps);
   registerPortalAttributeMappingRoutes(router, deps);
+  registerPortalHoldRoutes(router, deps);
   router.all('/portal', (ctx) => ctx.redirect('/portal/directory-sync'));
   router.all('/portal/{*rest}', () => {
     throw new PortalError(404, 'Page not found', 'There is nothing at this address in the Admin Portal.');

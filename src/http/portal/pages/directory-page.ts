@@ -7,6 +7,7 @@ import { providerGuide } from '../provider-guides';
 import type { PortalFrame } from './directory-sync-page';
 import { setupSteps } from './setup-page';
 import { rejectionShareCard, rejectionWarning, type HealthShares } from './health-cards';
+import type { Hold } from '../../../store/hold-store';
 
 export type DirectorySection = 'overview' | 'users' | 'groups' | 'activity' | 'rejected';
 
@@ -41,6 +42,10 @@ export interface DirectoryOverview {
   throttle?: ThrottleStats | undefined;
   /** The 4xx share over 1 h and 24 h (directory health). */
   shares?: HealthShares | undefined;
+  /** The circuit breaker's open hold (a banner), if any. */
+  hold?: Hold | undefined;
+  /** Renders that banner (pages/hold-pages.ts). */
+  holdBanner?: SafeHtml | undefined;
 }
 
 function throttleCard(t: ThrottleStats | undefined): SafeHtml {
@@ -62,6 +67,7 @@ export function directoryPage(frame: PortalFrame, v: DirectoryOverview): string 
     main: html`${directoryHeader(d, 'overview')}
 ${notice(v.noticeCode)}
 ${rejectionWarning(d.id, d.provider, v.shares)}
+${v.holdBanner ?? ''}
 ${d.status === 'disabled' ? html`<div class="notice notice-warning" role="status">This directory is disabled: SCIM requests from ${guide?.name ?? 'the provider'} are refused.</div>` : ''}
 <section aria-labelledby="status-title">
   <h2 id="status-title" class="visually-hidden">Status</h2>
@@ -72,6 +78,7 @@ ${d.status === 'disabled' ? html`<div class="notice notice-warning" role="status
     <div class="card stat"><dt>Groups</dt><dd class="stat-number"><a href="/portal/directories/${d.id}/groups">${h.groupCount.toLocaleString('en-US')}</a></dd></div>
     ${rejectionShareCard(d.id, v.shares)}
     ${throttleCard(v.throttle)}
+    <div class="card stat"><dt>Deprovisioning protection</dt><dd><a href="/portal/directories/${d.id}/breaker">${v.hold ? 'On hold: review' : 'Limits and holds'}</a></dd></div>
   </dl>
 </section>
 <div class="two-col">
