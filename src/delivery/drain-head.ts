@@ -1,4 +1,6 @@
 import type { Db } from '../store/db';
+import { DeliveryStore } from '../store/delivery-store';
+import { SinkStore } from '../store/sink-store';
 import type { StoredEvent } from '../events/event-types';
 import type { CursorKey } from '../store/delivery-cursor-store';
 import { deliverEvent, type DeliverySettings } from './deliver-event';
@@ -15,14 +17,13 @@ export type HeadOutcome = { kind: 'passed' } | { kind: 'wait'; retryAt: number }
  * dead-lettered, never before.
  */
 export async function retryHead(db: Db, key: CursorKey, head: StoredEvent, settings: DeliverySettings): Promise<HeadOutcome> {
-  const row: { status: string; next_attempt_at: Date | null } | undefined = await db('deliveries').where({ event_id: head.id, sink_id: key.sinkId }).first('status', 'next_attempt_at');
+  const row = await new DeliveryStore(db).attemptState(head.id, key.sinkId);
   if (row?.status === 'pending' && row.next_attempt_at && row.next_attempt_at.getTime() > Date.now()) return { kind: 'wait', retryAt: row.next_attempt_at.getTime() };
   try {
     const outcome = await deliverEvent(db, { eventId: head.id, sinkId: key.sinkId, organizationId: key.organizationId }, settings);
     if (outcome === 'skipped') {
       // A dead row is passed; a sink disabled meanwhile keeps its cursor where it is.
-      const sink: { enabled: boolean } | undefined = await db('sinks').where({ id: key.sinkId }).first('enabled');
-      if (!sink?.enabled) return { kind: 'stop' };
+      if (!(await new SinkStore(db).isEnabled(key.sinkId))) return { kind: 'stop' };
     }
     return { kind: 'passed' };
   } catch (err) {

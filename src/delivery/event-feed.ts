@@ -1,6 +1,6 @@
 import type { Db } from '../store/db';
 import type { StoredEvent } from '../events/event-types';
-import { toStoredEvent } from '../store/event-store';
+import { EventStore, toStoredEvent } from '../store/event-store';
 import { withAttributes } from './event-attributes';
 
 /**
@@ -58,35 +58,16 @@ export interface StaleCursorEntry {
 export async function staleCursorEntries(db: Db, organizationId: string, cursor: FeedCursor): Promise<StaleCursorEntry[]> {
   const entries = Object.entries(cursor);
   if (!entries.length) return [];
-  const result = await db.raw<{ rows: { directory_id: string; seq: number; pruned_through: number }[] }>(
-    `SELECT c.directory_id, c.seq, h.pruned_through
-       FROM unnest(?::uuid[], ?::bigint[]) AS c(directory_id, seq)
-       JOIN event_retention_horizons h ON h.directory_id = c.directory_id
-       JOIN directories d ON d.id = c.directory_id AND d.organization_id = ?
-      WHERE c.seq < h.pruned_through
-      ORDER BY c.directory_id`,
-    [entries.map(([k]) => k), entries.map(([, v]) => v), organizationId],
-  );
-  return result.rows.map((r) => ({ directoryId: r.directory_id, cursorSequence: r.seq, prunedThrough: r.pruned_through }));
+  const rows = await new EventStore(db).staleCursorDirectories(organizationId, entries.map(([k]) => k), entries.map(([, v]) => v));
+  return rows.map((r) => ({ directoryId: r.directory_id, cursorSequence: r.seq, prunedThrough: r.pruned_through }));
 }
 
 export async function readEventFeed(db: Db, organizationId: string, cursor: FeedCursor, limit: number): Promise<FeedPage> {
   const entries = Object.entries(cursor);
-  const result = await db.raw<{ rows: Parameters<typeof toStoredEvent>[0][] }>(
-    `WITH c(directory_id, seq) AS (SELECT * FROM unnest(?::uuid[], ?::bigint[]))
-     SELECT * FROM (
-       SELECT e.*, row_number() OVER (PARTITION BY e.directory_id ORDER BY e.seq) AS rn
-         FROM events e LEFT JOIN c ON c.directory_id = e.directory_id
-        -- Events a circuit-breaker hold keeps back are delivered to no consumer; a release re-issues them as new events.
-        WHERE e.organization_id = ? AND e.seq > coalesce(c.seq, 0) AND e.held_by IS NULL
-     ) x
-     ORDER BY rn, occurred_at, directory_id
-     LIMIT ?`,
-    [entries.map(([k]) => k), entries.map(([, v]) => v), organizationId, limit + 1],
-  );
-  const rows = result.rows.slice(0, limit);
+  const page = await new EventStore(db).feedPage(organizationId, entries.map(([k]) => k), entries.map(([, v]) => v), limit + 1);
+  const rows = page.slice(0, limit);
   const next = { ...cursor };
   // Only sequenced events match `seq > …`, so every row has its seq.
   for (const r of rows) next[r.directory_id] = Math.max(next[r.directory_id] ?? 0, r.seq ?? 0);
-  return { events: await withAttributes(db, rows.map(toStoredEvent)), nextCursor: encodeCursor(next), hasMore: result.rows.length > limit };
+  return { events: await withAttributes(db, rows.map(toStoredEvent)), nextCursor: encodeCursor(next), hasMore: page.length > limit };
 }

@@ -46,6 +46,50 @@ export interface DeliveryKey {
 export class DeliveryStore {
   constructor(private readonly db: Db) {}
 
+  /**
+   * Occurred-at of the oldest event not yet delivered to some enabled sink, or not yet
+   * sequenced (null: nothing pending). One index probe per (enabled sink, directory)
+   * cursor and one on the unsequenced partial index: the cost follows directories ×
+   * sinks, not the size of the outbox.
+   */
+  async oldestUndeliveredAt(): Promise<Date | null> {
+    const r = await this.db.raw<{ rows: { at: Date | null }[] }>(
+      `SELECT least(
+         (SELECT min(occurred_at) FROM events WHERE seq IS NULL),
+         (SELECT min(h.occurred_at)
+            FROM sinks s
+            JOIN directories d ON d.organization_id = s.organization_id
+            LEFT JOIN delivery_cursors c ON c.sink_id = s.id AND c.directory_id = d.id
+            CROSS JOIN LATERAL (
+              SELECT e.occurred_at FROM events e
+               WHERE e.directory_id = d.id AND e.seq > coalesce(c.last_seq, 0) AND e.occurred_at >= s.deliver_from
+               ORDER BY e.seq LIMIT 1) h
+           WHERE s.enabled)) AS at`,
+    );
+    return r.rows[0]?.at ?? null;
+  }
+
+  /** Deliveries waiting for a retry, and failed attempts recorded (beyond the first). */
+  async failureCounts(): Promise<{ pending: number; retries: number }> {
+    const r = await this.db.raw<{ rows: { pending: number; retries: number }[] }>(
+      `SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending,
+              coalesce(sum(greatest(attempts - 1, 0)), 0)::int AS retries
+         FROM deliveries`,
+    );
+    return { pending: r.rows[0]?.pending ?? 0, retries: r.rows[0]?.retries ?? 0 };
+  }
+
+  /** Dead letters not replayed. */
+  async openDeadLetterCount(): Promise<number> {
+    const r = await this.db.raw<{ rows: { n: number }[] }>(`SELECT count(*)::int AS n FROM dead_letters WHERE replayed_at IS NULL`);
+    return r.rows[0]?.n ?? 0;
+  }
+
+  /** Status and next attempt of one (event, sink) delivery, if a row exists (only failures have one). */
+  async attemptState(eventId: string, sinkId: string): Promise<{ status: string; next_attempt_at: Date | null } | undefined> {
+    return this.db('deliveries').where({ event_id: eventId, sink_id: sinkId }).first('status', 'next_attempt_at');
+  }
+
   async event(eventId: string): Promise<StoredEvent | undefined> {
     const row = await this.db('events').where({ id: eventId }).first();
     return row ? toStoredEvent(row) : undefined;

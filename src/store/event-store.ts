@@ -7,7 +7,7 @@ export interface EventContext {
   operationId: string | null;
 }
 
-interface EventRow {
+export interface EventRow {
   id: string;
   organization_id: string;
   directory_id: string;
@@ -40,6 +40,41 @@ export const toStoredEvent = (r: EventRow): StoredEvent => ({
 
 export class EventStore {
   constructor(private readonly db: Queryable) {}
+
+  /** Directories of an organization whose cursor position (`seqs[i]` for `directoryIds[i]`) is below the retention horizon. */
+  async staleCursorDirectories(organizationId: string, directoryIds: string[], seqs: number[]): Promise<{ directory_id: string; seq: number; pruned_through: number }[]> {
+    const result = await this.db.raw<{ rows: { directory_id: string; seq: number; pruned_through: number }[] }>(
+      `SELECT c.directory_id, c.seq, h.pruned_through
+         FROM unnest(?::uuid[], ?::bigint[]) AS c(directory_id, seq)
+         JOIN event_retention_horizons h ON h.directory_id = c.directory_id
+         JOIN directories d ON d.id = c.directory_id AND d.organization_id = ?
+        WHERE c.seq < h.pruned_through
+        ORDER BY c.directory_id`,
+      [directoryIds, seqs, organizationId],
+    );
+    return result.rows;
+  }
+
+  /**
+   * Up to `limit` sequenced events of an organization after a per-directory cursor,
+   * interleaved fairly across directories (each directory's in seq order). Events a
+   * circuit-breaker hold keeps back are left out.
+   */
+  async feedPage(organizationId: string, directoryIds: string[], seqs: number[], limit: number): Promise<EventRow[]> {
+    const result = await this.db.raw<{ rows: EventRow[] }>(
+      `WITH c(directory_id, seq) AS (SELECT * FROM unnest(?::uuid[], ?::bigint[]))
+       SELECT * FROM (
+         SELECT e.*, row_number() OVER (PARTITION BY e.directory_id ORDER BY e.seq) AS rn
+           FROM events e LEFT JOIN c ON c.directory_id = e.directory_id
+          -- Events a circuit-breaker hold keeps back are delivered to no consumer; a release re-issues them as new events.
+          WHERE e.organization_id = ? AND e.seq > coalesce(c.seq, 0) AND e.held_by IS NULL
+       ) x
+       ORDER BY rn, occurred_at, directory_id
+       LIMIT ?`,
+      [directoryIds, seqs, organizationId, limit],
+    );
+    return result.rows;
+  }
 
   /**
    * Appends events to the outbox inside the caller's transaction, in one

@@ -66,6 +66,12 @@ export class SinkStore {
     );
   }
 
+  /** Whether the sink exists and is enabled now (a drain stops for a sink disabled meanwhile). */
+  async isEnabled(id: string): Promise<boolean> {
+    const row: { enabled: boolean } | undefined = await this.db('sinks').where({ id }).first('enabled');
+    return row?.enabled === true;
+  }
+
   async list(organizationId: string): Promise<Sink[]> {
     await this.ensureBuiltIn(organizationId);
     const rows: SinkRow[] = await this.db('sinks').where({ organization_id: organizationId }).orderBy('created_at');

@@ -1,16 +1,6 @@
 import type { Logger } from 'pino';
 import type { Db } from '../store/db';
-import {
-  capRejectionBatch,
-  pruneDeliveredBatch,
-  pruneRejectionBatch,
-  pruneRequestCountBatch,
-  pruneEventBatch,
-  pruneOperationBatch,
-  pruneReplayedDeadLetterBatch,
-  pruneReplayMarkerBatch,
-  type RetentionConnection,
-} from '../store/retention-store';
+import { type RetentionConnection, RetentionStore } from '../store/retention-store';
 
 export interface RetentionSettings {
   /** Events older than this (days) are pruned once every enabled sink consumed them; 0 keeps them forever. */
@@ -107,64 +97,57 @@ export class RetentionPruner {
     const counts: PruneCounts = { events: 0, operations: 0, deliveries: 0, deadLetters: 0, replayMarkers: 0, rejections: 0, requestCounts: 0, batches: 0 };
     const client = this.db.client as unknown as KnexPgClient;
     const conn = await client.acquireConnection();
+    const store = new RetentionStore(conn);
     let locked = false;
     try {
-      const r = await conn.query({ text: 'SELECT pg_try_advisory_lock($1, $2) AS locked', values: [...LOCK_KEY] });
-      locked = (r.rows[0] as { locked: boolean }).locked;
+      locked = await store.tryLock(LOCK_KEY);
       if (!locked) return { ...counts, skipped: true };
-      // A batch waits at most this long for a row lock a writer holds, then gives up until the next run.
-      await conn.query({ text: `SET lock_timeout = '2s'`, values: [] });
-      await conn.query({ text: `SET statement_timeout = '60s'`, values: [] });
+      await store.setSessionLimits();
       const t0 = Date.now();
-      await this.pruneAll(conn, counts);
+      await this.pruneAll(store, counts);
       const total = counts.events + counts.operations + counts.deliveries + counts.deadLetters + counts.replayMarkers + (counts.rejections ?? 0) + (counts.requestCounts ?? 0);
       if (total) this.log.info({ ...counts, ms: Date.now() - t0 }, 'retention: pruned old rows');
       return { ...counts, skipped: false };
     } finally {
       try {
-        if (locked) {
-          await conn.query({ text: 'RESET lock_timeout', values: [] });
-          await conn.query({ text: 'RESET statement_timeout', values: [] });
-          await conn.query({ text: 'SELECT pg_advisory_unlock($1, $2)', values: [...LOCK_KEY] });
-        }
+        if (locked) await store.resetAndUnlock(LOCK_KEY);
       } finally {
         await client.releaseConnection(conn);
       }
     }
   }
 
-  private async pruneAll(conn: RetentionConnection, counts: PruneCounts): Promise<void> {
+  private async pruneAll(store: RetentionStore, counts: PruneCounts): Promise<void> {
     const s = this.settings;
     // Rows that refer to events go first: an event is kept while any of them remains.
     if (s.deliveriesDays > 0) {
       const age = s.deliveriesDays * DAY_SECONDS;
-      counts.deliveries += await this.loop(counts, () => pruneDeliveredBatch(conn, age, s.batchSize));
-      counts.deadLetters += await this.loop(counts, () => pruneReplayedDeadLetterBatch(conn, age, s.batchSize));
+      counts.deliveries += await this.loop(counts, () => store.pruneDeliveredBatch(age, s.batchSize));
+      counts.deadLetters += await this.loop(counts, () => store.pruneReplayedDeadLetterBatch(age, s.batchSize));
     }
-    counts.replayMarkers += await this.loop(counts, () => pruneReplayMarkerBatch(conn, s.batchSize));
+    counts.replayMarkers += await this.loop(counts, () => store.pruneReplayMarkerBatch(s.batchSize));
     const rejectionsAge = (s.rejectionsDays ?? 0) * DAY_SECONDS;
     const rejectionsCap = s.rejectionsMaxPerDirectory ?? 0;
     if (s.eventsDays <= 0 && s.operationsDays <= 0 && rejectionsAge <= 0 && rejectionsCap <= 0) return;
-    const dirs = (await conn.query({ text: 'SELECT id FROM directories ORDER BY id', values: [] })).rows as { id: string }[];
-    for (const { id } of dirs) {
+    for (const id of await store.directoryIds()) {
       if (this.stopped) return;
-      if (s.eventsDays > 0) counts.events += await this.pruneDirectoryEvents(conn, id, s.eventsDays * DAY_SECONDS, counts);
-      if (s.operationsDays > 0) counts.operations += await this.loop(counts, () => pruneOperationBatch(conn, id, s.operationsDays * DAY_SECONDS, s.batchSize));
+      if (s.eventsDays > 0) counts.events += await this.pruneDirectoryEvents(store, id, s.eventsDays * DAY_SECONDS, counts);
+      if (s.operationsDays > 0) counts.operations += await this.loop(counts, () => store.pruneOperationBatch(id, s.operationsDays * DAY_SECONDS, s.batchSize));
       // Directory health (issue 13): 7 days by default, and at most the newest N records per directory.
       if (rejectionsAge > 0) {
-        counts.rejections = (counts.rejections ?? 0) + (await this.loop(counts, () => pruneRejectionBatch(conn, id, rejectionsAge, s.batchSize)));
-        counts.requestCounts = (counts.requestCounts ?? 0) + (await this.loop(counts, () => pruneRequestCountBatch(conn, id, rejectionsAge, s.batchSize)));
+        counts.rejections = (counts.rejections ?? 0) + (await this.loop(counts, () => store.pruneRejectionBatch(id, rejectionsAge, s.batchSize)));
+        counts.requestCounts = (counts.requestCounts ?? 0) + (await this.loop(counts, () => store.pruneRequestCountBatch(id, rejectionsAge, s.batchSize)));
       }
-      if (rejectionsCap > 0) counts.rejections = (counts.rejections ?? 0) + (await this.loop(counts, () => capRejectionBatch(conn, id, rejectionsCap, s.batchSize)));
+      if (rejectionsCap > 0) counts.rejections = (counts.rejections ?? 0) + (await this.loop(counts, () => store.capRejectionBatch(id, rejectionsCap, s.batchSize)));
     }
   }
 
   /** Batches of one directory's events in seq order, until a batch is short or reaches recent events. */
-  private async pruneDirectoryEvents(conn: RetentionConnection, directoryId: string, ageSeconds: number, counts: PruneCounts): Promise<number> {
+  private async pruneDirectoryEvents(store: RetentionStore, directoryId: string, ageSeconds: number, counts: PruneCounts): Promise<number> {
     let after = 0;
     let deleted = 0;
     for (;;) {
-      const r = await pruneEventBatch(conn, directoryId, after, ageSeconds, this.settings.batchSize);
+      const r = await store.pruneEventBatch(directoryId, after, ageSeconds, this.settings.batchSize);
       counts.batches++;
       deleted += r.deleted;
       if (r.scanned < this.settings.batchSize || r.reachedRecent || r.lastSeq === null || this.stopped) return deleted;

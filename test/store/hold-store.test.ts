@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestEnv, type TestEnv } from '../support/test-env';
 import { HoldStore } from '../../src/store/hold-store';
-import { pruneEventBatch, type RetentionConnection } from '../../src/store/retention-store';
+import { type RetentionConnection, RetentionStore } from '../../src/store/retention-store';
 
 /** A release never misses an event a round adds to its hold (src/delivery/circuit-breaker.ts), and retention keeps held events. */
 describe('HoldStore: releases, rounds and retention around an open hold', { timeout: 60_000 }, () => {
@@ -52,7 +52,7 @@ describe('HoldStore: releases, rounds and retention around an open hold', { time
     const client = (env.db.client as unknown as { acquireConnection(): Promise<RetentionConnection>; releaseConnection(c: RetentionConnection): Promise<void> });
     const conn = await client.acquireConnection();
     try {
-      const run = await pruneEventBatch(conn, dir.directoryId, 0, 30 * 86_400, 100);
+      const run = await new RetentionStore(conn).pruneEventBatch(dir.directoryId, 0, 30 * 86_400, 100);
       assert.equal(run.deleted, 1, 'only the event no hold keeps');
     } finally {
       await client.releaseConnection(conn);
