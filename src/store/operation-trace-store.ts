@@ -70,7 +70,7 @@ export class OperationTraceStore {
       eventsQuery()
         .orderByRaw('seq NULLS LAST, ordinal')
         .limit(TRACE_EVENT_LIMIT)
-        .select<{ id: string; type: string; resource_type: string; resource_id: string; resource_version: number; seq: number | null; occurred_at: Date }[]>('id', 'type', 'resource_type', 'resource_id', 'resource_version', 'seq', 'occurred_at'),
+        .select<{ id: string; type: string; resource_type: string; resource_id: string; resource_version: number; seq: number | null; occurred_at: Date; held_by: string | null }[]>('id', 'type', 'resource_type', 'resource_id', 'resource_version', 'seq', 'occurred_at', 'held_by'),
       eventsQuery().count<{ count: string | number }[]>({ count: '*' }),
       this.db('sinks as s')
         .leftJoin('delivery_cursors as c', function () {
@@ -86,6 +86,9 @@ export class OperationTraceStore {
           .select<{ event_id: string; sink_id: string; status: string; attempts: number; last_status: number | null; last_error: string | null; delivered_at: Date | null; next_attempt_at: Date | null }[]>('event_id', 'sink_id', 'status', 'attempts', 'last_status', 'last_error', 'delivered_at', 'next_attempt_at')
       : [];
     const byKey = new Map(rows.map((r) => [`${r.event_id}|${r.sink_id}`, r]));
+    // Events a deprovisioning hold took out of delivery, with the hold's status.
+    const holdIds = [...new Set(events.map((e) => e.held_by).filter((h): h is string => h !== null))];
+    const holdStatus = new Map(holdIds.length ? (await this.db('holds').whereIn('id', holdIds).select<{ id: string; status: string }[]>('id', 'status')).map((h) => [h.id, h.status]) : []);
     const traceEvents: TraceEvent[] = events.map((e) => ({
       id: e.id,
       type: e.type,
@@ -105,6 +108,7 @@ export class OperationTraceStore {
             cursor: s.last_seq === null ? null : { lastSeq: Number(s.last_seq), updatedAt: s.cursor_updated_at ?? new Date(0) },
             event: { seq: e.seq === null ? null : Number(e.seq), occurredAt: e.occurred_at },
             row: row ? { status: row.status, attempts: row.attempts, lastStatus: row.last_status, lastError: row.last_error, deliveredAt: row.delivered_at, nextAttemptAt: row.next_attempt_at } : null,
+            heldBy: e.held_by ? { holdId: e.held_by, status: holdStatus.get(e.held_by) ?? 'held' } : null,
           }),
         };
       }),

@@ -18,8 +18,13 @@ export type SinkDeliveryStatus =
   /** The sink is disabled: nothing is delivered to it. */
   | 'sink_disabled'
   /** The event is older than the sink (a webhook receives events from its creation on). */
-  | 'not_applicable';
-// HOLDS (issue 13, requirement 1): add `| 'held'` here when a hold keeps a destructive event back.
+  | 'not_applicable'
+  /**
+   * A deprovisioning hold took this event out of delivery (docs/circuit-breaker.md): `heldBy`
+   * says which hold and whether it is still open (`held`), released (the event went out
+   * again as a re-issued copy, in order) or discarded (never delivered).
+   */
+  | 'held';
 
 export interface SinkDelivery {
   sinkId: string;
@@ -35,11 +40,7 @@ export interface SinkDelivery {
   /** Delivered with its batch: the cursor passed it no later than this (the cursor's last move). */
   deliveredBy: string | null;
   nextAttemptAt: string | null;
-  /**
-   * HOLDS (issue 13, requirement 1) — the one place a hold appears in the trace: when a
-   * deprovisioning hold keeps this event back from this sink, set `heldBy` to the hold
-   * (and `status` to 'held'). Left undefined until holds are merged.
-   */
+  /** The hold that took this event out of delivery (status `held`), with the hold's own status. */
   heldBy?: { holdId: string; status: string };
 }
 
@@ -92,11 +93,14 @@ export interface DeliveryFacts {
   event: { seq: number | null; occurredAt: Date };
   /** The `deliveries` row of (event, sink), if any: they exist only for failures, retries, dead letters and replays. */
   row: { status: string; attempts: number; lastStatus: number | null; lastError: string | null; deliveredAt: Date | null; nextAttemptAt: Date | null } | null;
+  /** `events.held_by` and that hold's status: a held event is passed over by every drain, so the cursor says nothing about it. */
+  heldBy?: { holdId: string; status: string } | null;
 }
 
 /** The cursor rule of docs/delivery.md, as one status. */
-export function deliveryStatus(f: DeliveryFacts): Pick<SinkDelivery, 'status' | 'attempts' | 'lastStatus' | 'lastError' | 'deliveredAt' | 'deliveredBy' | 'nextAttemptAt'> {
+export function deliveryStatus(f: DeliveryFacts): Pick<SinkDelivery, 'status' | 'attempts' | 'lastStatus' | 'lastError' | 'deliveredAt' | 'deliveredBy' | 'nextAttemptAt' | 'heldBy'> {
   const base = { attempts: f.row?.attempts ?? 0, lastStatus: f.row?.lastStatus ?? null, lastError: f.row?.lastError ?? null, deliveredAt: null, deliveredBy: null, nextAttemptAt: null };
+  if (f.heldBy) return { ...base, status: 'held', heldBy: f.heldBy };
   if (f.row?.status === 'dead') return { ...base, status: 'dead' };
   if (f.row?.status === 'delivered') return { ...base, status: 'delivered', deliveredAt: f.row.deliveredAt?.toISOString() ?? null };
   if (f.row?.status === 'pending') return { ...base, status: 'retrying', nextAttemptAt: f.row.nextAttemptAt?.toISOString() ?? null };

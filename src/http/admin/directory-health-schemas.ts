@@ -65,7 +65,7 @@ const SinkDelivery = z.object({
   sinkId: Uuid,
   sinkName: z.string(),
   sinkKind: z.string(),
-  status: z.enum(['delivered', 'pending', 'retrying', 'dead', 'sink_disabled', 'not_applicable']),
+  status: z.enum(['delivered', 'pending', 'retrying', 'dead', 'sink_disabled', 'not_applicable', 'held']),
   attempts: z.number().int(),
   lastStatus: z.number().int().nullable(),
   lastError: z.string().nullable(),

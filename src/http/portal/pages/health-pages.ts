@@ -43,11 +43,15 @@ const DELIVERY_TEXT: Record<SinkDelivery['status'], string> = {
   dead: 'Dead letter',
   sink_disabled: 'Sink disabled',
   not_applicable: 'Before this sink',
+  held: 'Held',
 };
 
-function deliveryBadge(d: SinkDelivery): SafeHtml {
-  // HOLDS (issue 13, requirement 1): a held event shows its hold here (d.heldBy).
-  if (d.heldBy) return html`<span class="badge badge-warning">Held by hold ${d.heldBy.holdId}</span>`;
+function deliveryBadge(d: SinkDelivery, directoryId: string): SafeHtml {
+  // A deprovisioning hold took the event out of delivery: link the hold and say where it stands.
+  if (d.heldBy) {
+    const state = d.heldBy.status === 'held' ? 'Held' : d.heldBy.status === 'released' ? 'Released (re-issued)' : 'Discarded';
+    return html`<span class="badge ${d.heldBy.status === 'discarded' ? 'badge-error' : 'badge-warning'}">${state}</span> <a class="small" href="/portal/directories/${directoryId}/holds/${d.heldBy.holdId}">hold ${d.heldBy.holdId.slice(0, 8)}</a>`;
+  }
   const tone = d.status === 'delivered' ? 'badge-active' : d.status === 'dead' ? 'badge-error' : d.status === 'retrying' || d.status === 'pending' ? 'badge-warning' : 'badge-disabled';
   return html`<span class="badge ${tone}">${DELIVERY_TEXT[d.status]}</span>`;
 }
@@ -105,7 +109,7 @@ export function tracePage(frame: PortalFrame, v: TraceView): string {
     <thead><tr><th scope="col">Event</th><th scope="col">Sink</th><th scope="col">Status</th><th scope="col" class="num">Attempts</th><th scope="col">Last error</th><th scope="col">Delivered</th></tr></thead>
     <tbody>${events.flatMap((e) =>
       e.deliveries.map(
-        (d) => html`<tr><td><code class="small">#${e.sequence ?? '—'} ${e.type}</code></td><td>${d.sinkKind === 'app_model' ? 'App user model' : d.sinkName}</td><td>${deliveryBadge(d)}</td><td class="num">${d.attempts}</td><td class="small">${d.lastError ?? html`<span class="muted">—</span>`}</td><td>${deliveredCell(d)}</td></tr>`,
+        (d) => html`<tr><td><code class="small">#${e.sequence ?? '—'} ${e.type}</code></td><td>${d.sinkKind === 'app_model' ? 'App user model' : d.sinkName}</td><td>${deliveryBadge(d, v.directory.id)}</td><td class="num">${d.attempts}</td><td class="small">${d.lastError ?? html`<span class="muted">—</span>`}</td><td>${deliveredCell(d)}</td></tr>`,
       ),
     )}</tbody>
   </table>
