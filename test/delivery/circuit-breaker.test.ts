@@ -123,6 +123,13 @@ describe('deprovisioning circuit breaker', { timeout: 180_000 }, () => {
     // The events API shows no held event either.
     const fedDeactivations = new Set((await feed(dir)).filter((e) => e.type === 'user.deactivated').map((e) => e.resource.id));
     for (const id of stillActive) assert.ok(!fedDeactivations.has(id), 'a held deactivation is in the events API');
+    // The per-operation trace of a held deactivation shows the hold, not a delivery, for every sink.
+    const heldOp: { id: string } = await env.db('operations').where({ resource_id: stillActive[2], method: 'PATCH' }).orderBy('applied_at', 'desc').first('id');
+    const trace = await api('GET', `/directories/${dir.directoryId}/operations/${heldOp.id}/trace`);
+    assert.equal(trace.status, 200);
+    const traced = (trace.body.events as { type: string; deliveries: { status: string; heldBy?: { holdId: string; status: string } }[] }[]).find((e) => e.type === 'user.deactivated');
+    assert.ok(traced && traced.deliveries.length >= 2, JSON.stringify(trace.body));
+    for (const d of traced.deliveries) assert.deepEqual([d.status, d.heldBy], ['held', { holdId: hold.id, status: 'held' }]);
     // A later change of a held user carries active=false: it must not leak the deactivation.
     const renamed = stillActive[0]!;
     assert.equal((await scim('PATCH', `/Users/${renamed}`, patch({ op: 'replace', value: { displayName: 'Renamed While Held' } }))).status, 200);

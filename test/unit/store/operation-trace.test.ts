@@ -14,6 +14,14 @@ const facts = (over: Partial<DeliveryFacts>): DeliveryFacts => ({
 const row = (status: string) => ({ status, attempts: 3, lastStatus: 503, lastError: 'HTTP 5xx', deliveredAt: status === 'delivered' ? T1 : null, nextAttemptAt: status === 'pending' ? T1 : null });
 
 describe('deliveryStatus: the cursor rule of docs/delivery.md', () => {
+  it('held when a deprovisioning hold took the event out of delivery, although the cursor passed it', () => {
+    const s = deliveryStatus(facts({ heldBy: { holdId: 'h1', status: 'held' } }));
+    assert.equal(s.status, 'held');
+    assert.deepEqual(s.heldBy, { holdId: 'h1', status: 'held' });
+    assert.equal(s.deliveredBy, null);
+    assert.equal(deliveryStatus(facts({ heldBy: { holdId: 'h1', status: 'discarded' } })).status, 'held');
+    assert.equal(deliveryStatus(facts({ heldBy: null })).status, 'delivered');
+  });
   it('delivered when the cursor passed the event and no row says otherwise', () => {
     const s = deliveryStatus(facts({}));
     assert.equal(s.status, 'delivered');

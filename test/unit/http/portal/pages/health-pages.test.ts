@@ -152,10 +152,15 @@ describe('tracePage', () => {
     assert.ok(page.includes('<td><time datetime="2024-03-01T10:09:00.000Z"'));
   });
 
-  it('shows a held delivery as held by its hold (escaped), and says when no sink is configured', () => {
-    const held = tracePage(frame, { directory: d, trace: trace({ events: [event({ deliveries: [delivery({ status: 'pending', heldBy: { holdId: HOSTILE, status: 'held' } })] })] }) });
-    assert.ok(held.includes(`<span class="badge badge-warning">Held by hold ${ESCAPED}</span>`));
+  it('shows a held delivery with its hold (escaped, linked) and where the hold stands, and says when no sink is configured', () => {
+    const held = tracePage(frame, { directory: d, trace: trace({ events: [event({ deliveries: [delivery({ status: 'held', heldBy: { holdId: HOSTILE, status: 'held' } })] })] }) });
+    assert.ok(held.includes('<span class="badge badge-warning">Held</span>'), held);
+    assert.ok(held.includes(`href="/portal/directories/${d.id}/holds/${ESCAPED}"`));
     assert.ok(!held.includes('>Pending<'));
+    const released = tracePage(frame, { directory: d, trace: trace({ events: [event({ deliveries: [delivery({ status: 'held', heldBy: { holdId: 'h1', status: 'released' } })] })] }) });
+    assert.ok(released.includes('<span class="badge badge-warning">Released (re-issued)</span>'));
+    const discarded = tracePage(frame, { directory: d, trace: trace({ events: [event({ deliveries: [delivery({ status: 'held', heldBy: { holdId: 'h1', status: 'discarded' } })] })] }) });
+    assert.ok(discarded.includes('<span class="badge badge-error">Discarded</span>'));
     const noSink = tracePage(frame, { directory: d, trace: trace({ events: [event({ deliveries: [] })] }) });
     assert.ok(noSink.includes('<p class="muted">No sink is configured.</p>'));
     assert.ok(!noSink.includes('trace-deliveries'));
