@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { primaryValueOf } from '../../../src/scim/user-document';
+import { primaryValueOf, userColumns, userFields } from '../../../src/scim/user-document';
 
 describe('primaryValueOf: one rule for the main email or phone number', () => {
   const cases: [string, unknown, string | null][] = [
@@ -19,4 +19,28 @@ describe('primaryValueOf: one rule for the main email or phone number', () => {
   for (const [name, input, want] of cases) {
     it(name, () => assert.equal(primaryValueOf(input), want));
   }
+});
+
+describe('userFields: the directory columns and the app model read users through one function', () => {
+  const shapes: [string, Record<string, unknown>, { email: string | null; phone: string | null }][] = [
+    ['Okta create', { userName: 'a@x.example', emails: [{ primary: true, value: 'a@x.example', type: 'work' }], phoneNumbers: [{ value: '+1 555 0100', type: 'mobile' }] }, { email: 'a@x.example', phone: '+1 555 0100' }],
+    ['Entra create (Work capitalised, no primary)', { userName: 'e@x.example', emails: [{ type: 'Other', value: 'o@x.example' }, { type: 'Work', value: 'w@x.example' }], phoneNumbers: [{ type: 'mobile', value: '+44 1' }, { type: 'work', value: '+44 2' }] }, { email: 'w@x.example', phone: '+44 2' }],
+    ['OneLogin (empty primary value)', { userName: 'o', emails: [{ primary: true, value: '' }, { value: 'b@x.example' }], phoneNumbers: [{ primary: true, value: '' }, { value: '+1 2' }] }, { email: 'b@x.example', phone: '+1 2' }],
+    ['primary phone wins over work', { userName: 'p', phoneNumbers: [{ type: 'work', value: '+1 1' }, { primary: true, type: 'home', value: '+1 9' }] }, { email: null, phone: '+1 9' }],
+    ['nothing usable', { userName: 'n', emails: 'a@x.example', phoneNumbers: [{ type: 'work' }] }, { email: null, phone: null }],
+  ];
+  for (const [name, doc, want] of shapes) {
+    it(name, () => {
+      const f = userFields(doc);
+      assert.deepEqual({ email: f.primaryEmail, phone: f.primaryPhone }, want);
+      // The directory's indexed column is the same value.
+      assert.equal(userColumns(doc).primaryEmail, want.email);
+    });
+  }
+  it('active is true unless explicitly false; names come from name.givenName/familyName', () => {
+    assert.equal(userFields({ userName: 'x' }).active, true);
+    assert.equal(userFields({ userName: 'x', active: false }).active, false);
+    assert.deepEqual([userFields({ userName: 'x', name: { givenName: 'G', familyName: 'F' } }).givenName, userFields({ userName: 'x', name: { givenName: 'G', familyName: 'F' } }).familyName], ['G', 'F']);
+    assert.equal(userFields({ userName: 'x', name: 'not an object' }).givenName, null);
+  });
 });
