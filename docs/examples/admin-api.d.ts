@@ -1264,7 +1264,7 @@ export interface components {
                     sinkName: string;
                     sinkKind: string;
                     /** @enum {string} */
-                    status: "delivered" | "pending" | "retrying" | "dead" | "sink_disabled" | "not_applicable";
+                    status: "delivered" | "pending" | "retrying" | "dead" | "sink_disabled" | "not_applicable" | "held";
                     attempts: number;
                     lastStatus: number | null;
                     lastError: string | null;
