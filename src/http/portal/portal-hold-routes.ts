@@ -34,6 +34,7 @@ export function registerPortalHoldRoutes(router: Router, deps: PortalDeps): void
     sendHtml(ctx, holdPage(frameOf(ctx), directory, hold, await holds.people(hold.id), NOTICES[code]));
   });
 
+  const DONE = { release: 'released', discard: 'discarded' } as const;
   for (const action of ['release', 'discard'] as const) {
     router.post(`/portal/directories/:directoryId/holds/:holdId/${action}`, auth, csrf, async (ctx) => {
       const { directory, hold } = await ownedHold(ctx);
@@ -45,7 +46,7 @@ export function registerPortalHoldRoutes(router: Router, deps: PortalDeps): void
       }
       deps.log.info({ directoryId: directory.id, holdId: hold.id, action }, 'portal: hold closed');
       ctx.status = 303;
-      ctx.redirect(`/portal/directories/${directory.id}/holds/${hold.id}?notice=${action}d`);
+      ctx.redirect(`/portal/directories/${directory.id}/holds/${hold.id}?notice=${DONE[action]}`);
     });
   }
 
