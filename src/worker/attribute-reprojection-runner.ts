@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { PeriodicJob } from '../ops/periodic-job';
 import type { Db } from '../store/db';
 import type { CommittedEvent } from '../events/event-types';
 import { reprojectNextBatch } from '../app-model/reproject-attributes';
@@ -20,44 +21,18 @@ export interface ReprojectionRunnerSettings {
  * lives in PostgreSQL (`attribute_reprojections`); a restart resumes from the last
  * committed batch. A plain timer, like the retention pruner: no Redis involved.
  */
-export class AttributeReprojectionRunner {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
-  private stopped = false;
-
+export class AttributeReprojectionRunner extends PeriodicJob<number> {
   constructor(
     private readonly db: Db,
     private readonly settings: ReprojectionRunnerSettings,
-    private readonly log: Logger,
+    log: Logger,
     private readonly onCommitted: (events: CommittedEvent[]) => Promise<void>,
-  ) {}
-
-  start(intervalMs: number): void {
-    const schedule = (): void => {
-      if (this.stopped) return;
-      this.timer = setTimeout(() => {
-        void this.runOnce()
-          .catch((err: unknown) => this.log.warn({ err: { message: err instanceof Error ? err.message : String(err) } }, 'attribute re-projection batch failed; the next run retries'))
-          .finally(schedule);
-      }, intervalMs);
-      this.timer.unref();
-    };
-    schedule();
+  ) {
+    super(log, 'attribute re-projection batch failed; the next run retries');
   }
 
-  /** Runs batches until none is left (or the runner stops); returns the users written. Concurrent calls share one run. */
-  runOnce(): Promise<number> {
-    this.running ??= this.run().finally(() => (this.running = undefined));
-    return this.running;
-  }
-
-  async close(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
-  }
-
-  private async run(): Promise<number> {
+  /** Runs batches until none is left (or the runner stops); returns the users written. */
+  protected async run(): Promise<number> {
     let written = 0;
     while (!this.stopped) {
       const batch = await reprojectNextBatch(this.db, this.settings.publicUrl, this.settings.batchSize);

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { PeriodicJob } from '../ops/periodic-job';
 import type { Db } from '../store/db';
 import { type RetentionConnection, RetentionStore } from '../store/retention-store';
 
@@ -55,45 +56,22 @@ const DAY_SECONDS = 86_400;
  * batch never queues behind a writer's row lock for long (it fails and the next run
  * tries again). Nothing is read from or written to Redis.
  */
-export class RetentionPruner {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<PruneRun> | undefined;
-  private stopped = false;
-
+export class RetentionPruner extends PeriodicJob<PruneRun> {
   constructor(
     private readonly db: Db,
     private readonly settings: RetentionSettings,
-    private readonly log: Logger,
-  ) {}
-
-  /** Runs every `intervalMs`, the first time after `firstDelayMs`. */
-  start(intervalMs: number, firstDelayMs = Math.min(intervalMs, 60_000)): void {
-    const schedule = (delay: number): void => {
-      if (this.stopped) return;
-      this.timer = setTimeout(() => {
-        void this.runOnce()
-          .catch((err: unknown) => this.log.warn({ err: { message: errorMessage(err) } }, 'retention run failed; the next run retries'))
-          .finally(() => schedule(intervalMs));
-      }, delay);
-      this.timer.unref();
-    };
-    schedule(firstDelayMs);
+    log: Logger,
+  ) {
+    super(log, 'retention run failed; the next run retries');
   }
 
-  /** One pruning run now (what the timer calls; tests call it directly). Concurrent calls share one run. */
-  runOnce(): Promise<PruneRun> {
-    this.running ??= this.run().finally(() => (this.running = undefined));
-    return this.running;
+  /** Runs every `intervalMs`, the first time after `firstDelayMs` (at most a minute by default). */
+  override start(intervalMs: number, firstDelayMs = Math.min(intervalMs, 60_000)): void {
+    super.start(intervalMs, firstDelayMs);
   }
 
-  /** Stops the timer; a running run ends after its current batch. */
-  async close(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
-  }
-
-  private async run(): Promise<PruneRun> {
+  /** One pruning run (tests call it through runOnce). */
+  protected async run(): Promise<PruneRun> {
     const counts: PruneCounts = { events: 0, operations: 0, deliveries: 0, deadLetters: 0, replayMarkers: 0, rejections: 0, requestCounts: 0, batches: 0 };
     const client = this.db.client as unknown as KnexPgClient;
     const conn = await client.acquireConnection();
@@ -173,4 +151,3 @@ export class RetentionPruner {
   }
 }
 
-const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));

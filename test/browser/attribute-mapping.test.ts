@@ -1,15 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { SHOTS, freshPage, launchChromium } from '../support/chromium';
 import { createTestEnv, type TestEnv } from '../support/test-env';
 import { scimClient } from '../support/scim-client';
 import { ADMIN_KEY, adminClient } from '../admin/admin-client';
 import { ENTERPRISE_SCHEMA, USER_SCHEMA, oktaUser } from '../support/okta-bodies';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = path.resolve(__dirname, '../../docs/screenshots');
 const CUSTOM = 'urn:ietf:params:scim:schemas:extension:CustomExtension:2.0:User';
 
 describe('Admin Portal in real Chromium: attribute mapping with a preview over synced users', () => {
@@ -20,14 +18,9 @@ describe('Admin Portal in real Chromium: attribute mapping with a preview over s
   const api = () => adminClient(env.baseUrl, ADMIN_KEY);
 
   before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     env = await createTestEnv({ env: { ADMIN_API_KEY: ADMIN_KEY, DELIVERY_SWEEP_INTERVAL_MS: '200' } });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-US', timezoneId: 'UTC' });
-    page = await context.newPage();
+    browser = await launchChromium();
+    ({ context, page } = await freshPage(browser));
   });
   after(async () => {
     await context?.close();

@@ -1,8 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { SHOTS, freshPage, launchChromium } from '../support/chromium';
 import { createTestEnv, type TestEnv } from '../support/test-env';
 import { scimClient } from '../support/scim-client';
 import { oktaUser, patch } from '../support/okta-bodies';
@@ -10,8 +10,6 @@ import { ADMIN_KEY, adminClient } from '../admin/admin-client';
 import { AppModelStore } from '../../src/app-model/app-model-store';
 import { allDelivered, waitFor } from '../delivery/delivery-helpers';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = path.resolve(__dirname, '../../docs/screenshots');
 
 /**
  * The deprovisioning circuit breaker's pages in real Chromium (docs/circuit-breaker.md):
@@ -26,16 +24,9 @@ describe('Admin Portal in real Chromium: deprovisioning holds', { timeout: 180_0
   const api = () => adminClient(env.baseUrl, ADMIN_KEY);
 
   before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     env = await createTestEnv({ env: { ADMIN_API_KEY: ADMIN_KEY, DELIVERY_SWEEP_INTERVAL_MS: '200' } });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-US', timezoneId: 'UTC' });
-    page = await context.newPage();
-    // Release and Discard ask for confirmation first.
-    page.on('dialog', (dialog) => void dialog.accept());
+    browser = await launchChromium();
+    ({ context, page } = await freshPage(browser));
   });
   after(async () => {
     await context?.close();
@@ -92,9 +83,7 @@ describe('Admin Portal in real Chromium: deprovisioning holds', { timeout: 180_0
     const before = await suspended(dir.organizationId);
     // A fresh browser session for the other organization.
     await context.close();
-    context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-US', timezoneId: 'UTC' });
-    page = await context.newPage();
-    page.on('dialog', (dialog) => void dialog.accept());
+    ({ context, page } = await freshPage(browser));
     const link = await api()('POST', `/organizations/${dir.organizationId}/portal-links`, {});
     await page.goto(link.body.url);
     await page.getByRole('button', { name: 'Continue to the Admin Portal' }).click();

@@ -5,16 +5,14 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { SHOTS, freshPage, launchChromium } from '../support/chromium';
 import { createTestEnv, type TestEnv } from '../support/test-env';
 import { scimClient } from '../support/scim-client';
 import { ADMIN_KEY, adminClient } from '../admin/admin-client';
 import { GROUP_SCHEMA, PATCH_SCHEMA, oktaUser } from '../support/okta-bodies';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = path.resolve(__dirname, '../../docs/screenshots');
 const lookup = (attr: string, value: string) => `?filter=${encodeURIComponent(`${attr} eq "${value}"`)}&startIndex=1&count=100`;
 
 describe('Directory health in real Chromium: warning, Rejected tab, operation trace', () => {
@@ -26,14 +24,9 @@ describe('Directory health in real Chromium: warning, Rejected tab, operation tr
   const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 
   before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     env = await createTestEnv({ env: { ADMIN_API_KEY: ADMIN_KEY, HEALTH_FLUSH_INTERVAL_MS: '100' } });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-US', timezoneId: 'UTC' });
-    page = await context.newPage();
+    browser = await launchChromium();
+    ({ context, page } = await freshPage(browser));
   });
   after(async () => {
     await context?.close();

@@ -1,15 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { SHOTS, freshPage, launchChromium } from '../support/chromium';
 import { createTestEnv, type TestEnv } from '../support/test-env';
 import { scimClient } from '../support/scim-client';
 import { ADMIN_KEY, adminClient } from '../admin/admin-client';
 import { GROUP_SCHEMA, PATCH_SCHEMA, oktaUser } from '../support/okta-bodies';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = path.resolve(__dirname, '../../docs/screenshots');
 const lookup = (attr: string, value: string) => `?filter=${encodeURIComponent(`${attr} eq "${value}"`)}&startIndex=1&count=100`;
 
 describe('Admin Portal in real Chromium: enable, link, configure Okta, provision, see it, rotate, revoke', () => {
@@ -25,16 +23,9 @@ describe('Admin Portal in real Chromium: enable, link, configure Okta, provision
   };
 
   before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     env = await createTestEnv({ env: { ADMIN_API_KEY: ADMIN_KEY, TOKEN_ROTATION_GRACE_SECONDS: '3600' } });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    // A new context is a fresh, empty profile: no cookies from anything else.
-    context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-US', timezoneId: 'UTC' });
-    page = await context.newPage();
-    page.on('dialog', (dialog) => void dialog.accept());
+    browser = await launchChromium();
+    ({ context, page } = await freshPage(browser));
   });
   after(async () => {
     await context?.close();
