@@ -1,21 +1,11 @@
 import type { Knex } from 'knex';
 import type { Db } from './db';
+import type { OperationSummary } from './operation-store';
 import { deliveryStatus, TRACE_EVENT_LIMIT, type OperationTrace, type TraceEvent } from './operation-trace';
 import { isActivityCursor } from './portal-cursors';
 
-export interface OperationListItem {
-  id: string;
-  method: string;
-  resourceType: string;
-  resourceId: string | null;
-  summary: string;
-  status: number;
-  scimType: string | null;
-  receivedAt: Date;
-  appliedAt: Date;
-  queueMs: number;
-  applyMs: number;
-}
+/** A row of the write log as the admin API lists it: the portal's summary without its detail (which may quote client values). */
+export type OperationListItem = Omit<OperationSummary, 'detail'>;
 
 /** Events are written in the operation's own transaction, so they carry its `applied_at` (both are that transaction's now()). */
 const WINDOW_SECONDS = 5;

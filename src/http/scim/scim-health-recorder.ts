@@ -42,11 +42,12 @@ export class ScimHealthRecorder {
 
   /** One finished SCIM request of `directoryId`; `rejection` when it was answered 4xx (not 401). */
   request(directoryId: string, at: Date, rejection?: Omit<RejectionRecord, 'directoryId' | 'at'>): void {
-    const hour = new Date(Math.floor(at.getTime() / HOUR_MS) * HOUR_MS);
-    const key = `${directoryId}|${hour.getTime()}`;
+    // On every SCIM request: a Date for the hour bucket only when the bucket is new.
+    const hourMs = Math.floor(at.getTime() / HOUR_MS) * HOUR_MS;
+    const key = `${directoryId}|${hourMs}`;
     let delta = this.counts.get(key);
     if (!delta) {
-      delta = { directoryId, hour, total: 0, rejected: 0 };
+      delta = { directoryId, hour: new Date(hourMs), total: 0, rejected: 0 };
       this.counts.set(key, delta);
     }
     delta.total++;
