@@ -9,7 +9,7 @@ const ROOT = path.resolve(__dirname, '..');
  * `--max-semi-space-size=2`), a `.ts` file through tsx (bench helpers like the baseline).
  */
 export function nodeArgs(script: string): string[] {
-  return script.endsWith('.js') ? ['--max-semi-space-size=2', script] : ['--import', 'tsx', script];
+  return script.endsWith('.js') ? [`--max-semi-space-size=${process.env['BENCH_SEMI_SPACE'] ?? '2'}`, script] : ['--import', 'tsx', script];
 }
 
 /** A child Node process, started as the Procfile starts it. */

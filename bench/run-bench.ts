@@ -144,7 +144,7 @@ async function bench(plan: Plan, command: string, w: World): Promise<void> {
     SCIM_RATE_LIMIT: '1000000',
     // The steady state deactivates and reactivates users nonstop: the bench measures delivery, not the breaker.
     BREAKER_ENABLED: 'false',
-    ...pickEnv(['WORKER_CONCURRENCY', 'PG_POOL_MAX_WEB', 'PG_POOL_MAX_WORKER']),
+    ...pickEnv(['WORKER_CONCURRENCY', 'PG_POOL_MAX_WEB', 'PG_POOL_MAX_WORKER', 'DELIVERY_COALESCE_MS', 'SCIM_ENQUEUE_MAX_BATCH', 'SCIM_ENQUEUE_MAX_IN_FLIGHT']),
   };
   // Production runs the compiled build with plain node (Procfile): build it, then release from it.
   progress('build: npm run build (dist/)');
@@ -225,8 +225,12 @@ async function bench(plan: Plan, command: string, w: World): Promise<void> {
     cost = await meter.measure(users, { web: web.child.pid ?? 0, worker: workerPids }, async () => {
       await runImport(dirsync, { connections: 16, durationMs: 120_000, maxUsers: users, tag: `cost${suffixOf(w)}` });
     });
+    // The same fixed import against the no-queue baseline, for scale: its server process and its PostgreSQL backends.
+    const baseCost = await meter.measure(users, { web: baseline.child.pid ?? 0, worker: [] }, async () => {
+      await runImport(base, { connections: 16, durationMs: 120_000, maxUsers: users, tag: `cost${suffixOf(w)}` });
+    });
     await meter.close();
-    report.cost = formatCost(cost);
+    report.cost = [...formatCost(cost), `No-queue baseline, same import: ${baseCost.sqlClient === undefined ? 'n/a' : baseCost.sqlClient.toFixed(2)} client SQL statements per user; CPU ms per user: server ${baseCost.cpuMs.web.toFixed(2)}, PostgreSQL ${baseCost.cpuMs.postgres.toFixed(2)}`];
     for (const line of report.cost) progress(`  ${line}`);
   }
 

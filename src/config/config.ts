@@ -39,6 +39,10 @@ export const EnvSchema = z.object({
   PG_POOL_MAX_WORKER: int(1, 500).optional(),
   /** How long the receiver waits for the worker's result before answering 503 + Retry-After (ms). Keep under Heroku's 30 s router limit. */
   SCIM_REPLY_TIMEOUT_MS: int(100, 28_000).default(20_000),
+  /** Most SCIM writes a web process puts into one BullMQ job when they arrive together (1 = a job per write). */
+  SCIM_ENQUEUE_MAX_BATCH: int(1, 500).default(32),
+  /** Enqueues a web process has on their way to Redis at once; writes arriving meanwhile go together in the next job. */
+  SCIM_ENQUEUE_MAX_IN_FLIGHT: int(1, 64).default(1),
   /** How long a web process trusts its cached copy of a directory's tokens without a change notification (ms); revocations arrive by notification within milliseconds, this is the backstop. */
   AUTH_CACHE_TTL_MS: int(0, 600_000).default(5000),
   /** Retry-After seconds sent with 503 and 429. */
@@ -94,6 +98,8 @@ export const EnvSchema = z.object({
   DELIVERY_WEBHOOK_TIMEOUT_MS: int(100, 60_000).default(10_000),
   /** How often the outbox drainer's backstop poll looks in PostgreSQL for work nobody announced (ms): events from the web process or another worker, work left by a restart. One cheap query. */
   DELIVERY_SWEEP_INTERVAL_MS: int(100, 3_600_000).default(1000),
+  /** How long the outbox drainer lets committed events collect before a round (ms). A round costs the same ~10 statements for 1 event or 500, so under load a longer wait means fewer rounds per write; delivery lag grows by about this much. */
+  DELIVERY_COALESCE_MS: int(0, 5000).default(100),
   /** PostgreSQL schema holding the app user model (app_users, app_groups, app_memberships): point the built-in sink at the app's own schema. Applied by `npm run release`. */
   APP_MODEL_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case PostgreSQL identifier').default('public'),
   /** Optional key that encrypts webhook secrets at rest (AES-256-GCM over its SHA-256). */
@@ -166,6 +172,8 @@ export interface Config {
     readonly maxResults: number;
     readonly maxPatchOperations: number;
     readonly authCacheTtlMs: number;
+    readonly enqueueMaxBatch: number;
+    readonly enqueueMaxInFlight: number;
   };
   readonly logLevel: Env['LOG_LEVEL'];
   readonly adminApiKey: string | undefined;
@@ -192,6 +200,7 @@ export interface Config {
     readonly concurrency: number;
     readonly webhookTimeoutMs: number;
     readonly sweepIntervalMs: number;
+    readonly coalesceMs: number;
     readonly batchSize: number;
     readonly secretKey: string | undefined;
     /** WEBHOOK_ALLOW_LOOPBACK. */
@@ -287,6 +296,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxResults: e.SCIM_MAX_RESULTS,
       maxPatchOperations: e.SCIM_MAX_PATCH_OPERATIONS,
       authCacheTtlMs: e.AUTH_CACHE_TTL_MS,
+      enqueueMaxBatch: e.SCIM_ENQUEUE_MAX_BATCH,
+      enqueueMaxInFlight: e.SCIM_ENQUEUE_MAX_IN_FLIGHT,
     }),
     logLevel: e.LOG_LEVEL,
     adminApiKey: e.ADMIN_API_KEY,
@@ -312,6 +323,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       concurrency: e.DELIVERY_CONCURRENCY,
       webhookTimeoutMs: e.DELIVERY_WEBHOOK_TIMEOUT_MS,
       sweepIntervalMs: e.DELIVERY_SWEEP_INTERVAL_MS,
+      coalesceMs: e.DELIVERY_COALESCE_MS,
       batchSize: e.DELIVERY_BATCH_SIZE,
       secretKey: e.DELIVERY_SECRET_KEY,
       webhookAllowLoopback: e.WEBHOOK_ALLOW_LOOPBACK,

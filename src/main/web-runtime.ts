@@ -66,11 +66,25 @@ export async function startWeb(config: Config, log: Logger, port = config.port):
     queue,
     subscriber,
     operations,
-    { replyTimeoutMs: config.scim.replyTimeoutMs, retryAfterSeconds: config.scim.retryAfterSeconds, replyChannel: replyChannel(config.queuePrefix) },
+    {
+      replyTimeoutMs: config.scim.replyTimeoutMs,
+      retryAfterSeconds: config.scim.retryAfterSeconds,
+      replyChannel: replyChannel(config.queuePrefix),
+      enqueue: { maxBatch: config.scim.enqueueMaxBatch, maxInFlight: config.scim.enqueueMaxInFlight },
+    },
     log,
     markers,
   );
   await dispatcher.start();
+  // How well writes share jobs: logged every 10 s while writes arrive (the mean batch size is writes / jobs).
+  let lastWrites = 0;
+  const enqueueTotals = setInterval(() => {
+    const { jobsSent, writesSent } = dispatcher.enqueuer;
+    if (writesSent === lastWrites) return;
+    lastWrites = writesSent;
+    log.info({ jobs: jobsSent, writes: writesSent }, 'scim enqueue totals');
+  }, 10_000);
+  enqueueTotals.unref();
 
   const readiness = async () => {
     const [pgOk, redisOk, migrated] = await Promise.all([
@@ -106,7 +120,7 @@ export async function startWeb(config: Config, log: Logger, port = config.port):
     { name: 'scim queue', close: () => queue.close() },
     ...ops.closers,
     { name: 'redis', close: () => Promise.allSettled([subscriber.quit(), producer.quit()]) },
-    { name: 'change listener', close: () => { clearInterval(markerRefresh); stopLocalAuthChanges(); return listener.close(); } },
+    { name: 'change listener', close: () => { clearInterval(markerRefresh); clearInterval(enqueueTotals); stopLocalAuthChanges(); return listener.close(); } },
     { name: 'postgres', close: () => db.destroy() },
   ];
   return { server, app, port: boundPort, db, closers };

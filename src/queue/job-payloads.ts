@@ -24,6 +24,25 @@ export interface ScimWriteJob {
   summary: string;
 }
 
+/**
+ * Several writes that reached one web process together, carried by one BullMQ job so
+ * the queue's per-job work (add, fetch, finish, their stream entries) is paid once for
+ * all of them (docs/architecture.md, "The write path"). Each write keeps its own
+ * operation id, outcome and reply; a batch is only transport.
+ */
+export interface ScimBatchJob {
+  writes: ScimWriteJob[];
+}
+
+/** What a job of the scim queue carries: one write (job id = operation id), or a batch. */
+export type ScimJobData = ScimWriteJob | ScimBatchJob;
+
+export const SCIM_BATCH_JOB_NAME = 'scim.batch';
+
+export const isBatchJob = (data: ScimJobData): data is ScimBatchJob => Array.isArray((data as Partial<ScimBatchJob>).writes);
+
+/** The writes a job carries, in the order they were received. */
+export const writesOf = (data: ScimJobData): ScimWriteJob[] => (isBatchJob(data) ? data.writes : [data]);
 
 export interface ScimReply {
   operationId: string;

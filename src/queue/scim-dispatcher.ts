@@ -3,11 +3,11 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ScimError } from '../scim/scim-error';
-import type { ScimWriteJob } from './job-payloads';
+import type { ScimJobData, ScimWriteJob } from './job-payloads';
 import type { ScimResult } from '../scim/write-outcome';
-import { scimJobName } from './job-payloads';
+import { ScimEnqueuer, type EnqueuerOptions } from './scim-enqueuer';
 import type { OperationStore } from '../store/operation-store';
-import { decodeReply } from './scim-reply';
+import { decodeReplies } from './scim-reply';
 
 /** Thrown when no result came in time: the receiver answers 503 with Retry-After. */
 export class ReplyTimeoutError extends ScimError {
@@ -28,6 +28,8 @@ export interface DispatcherOptions {
   retryAfterSeconds: number;
   /** The shared reply channel (one per deployment; every web process listens on one subscription). */
   replyChannel: string;
+  /** How writes are batched into jobs (scim-enqueuer.ts); default: up to 32 per job, one add in flight. */
+  enqueue?: EnqueuerOptions;
 }
 
 type Waiter = (result: ScimResult) => void;
@@ -36,8 +38,8 @@ export type ScimSubmission = Omit<ScimWriteJob, 'operationId' | 'replyTo'>;
 
 /**
  * The web side of the request/reply path (docs/architecture.md, "The write path"):
- * enqueue one job per write (job id = operation id) and wait for the worker's
- * result through ONE subscription per process, keyed by operation id.
+ * enqueue the write (writes arriving together share a job: scim-enqueuer.ts) and wait
+ * for the worker's result through ONE subscription per process, keyed by operation id.
  *
  * Okta retries a request that got 503. Such a request is remembered by its
  * fingerprint (a replay marker in PostgreSQL, so it survives a Redis flush) and
@@ -49,24 +51,26 @@ export type ScimSubmission = Omit<ScimWriteJob, 'operationId' | 'replyTo'>;
 export class ScimDispatcher {
   private readonly waiters = new Map<string, Waiter>();
   private started = false;
+  readonly enqueuer: ScimEnqueuer;
 
   constructor(
-    private readonly queue: Queue<ScimWriteJob>,
+    private readonly queue: Queue<ScimJobData>,
     private readonly subscriber: Redis,
     private readonly operations: OperationStore,
     private readonly options: DispatcherOptions,
     private readonly log: Logger,
     /** Absent: every write looks for a replay marker in PostgreSQL (the safe default). */
     private readonly markers?: ReplayMarkerHints,
-  ) {}
+  ) {
+    this.enqueuer = new ScimEnqueuer(queue, options.enqueue ?? { maxBatch: 32, maxInFlight: 1 });
+  }
 
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
     this.subscriber.on('message', (channel: string, message: string) => {
       if (channel !== this.options.replyChannel) return;
-      const reply = decodeReply(message, (id) => this.waiters.has(id));
-      if (reply) this.waiters.get(reply.operationId)?.(reply.result);
+      for (const reply of decodeReplies(message, (id) => this.waiters.has(id))) this.waiters.get(reply.operationId)?.(reply.result);
     });
     await this.subscriber.subscribe(this.options.replyChannel);
   }
@@ -92,7 +96,8 @@ export class ScimDispatcher {
         await this.discardFailedJob(operationId);
       }
       const data: ScimWriteJob = { ...submission, operationId, replyTo: this.options.replyChannel };
-      await this.queue.add(scimJobName(data), data, { jobId: operationId });
+      // A retried request goes alone under its operation id, so it joins its own job if that is still queued.
+      await (replayOf ? this.enqueuer.enqueueAlone(data) : this.enqueuer.enqueue(data));
     } catch (error) {
       pending.cancel();
       if (error instanceof ScimError) throw error;

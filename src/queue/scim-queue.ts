@@ -1,5 +1,5 @@
 import { Queue, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
-import type { ScimWriteJob } from './job-payloads';
+import type { ScimJobData } from './job-payloads';
 import { QUEUE_NAMES } from './queue-names';
 
 /**
@@ -15,6 +15,6 @@ export const SCIM_JOB_OPTIONS: DefaultJobOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
-export function createScimQueue(connection: ConnectionOptions, prefix: string): Queue<ScimWriteJob> {
-  return new Queue<ScimWriteJob>(QUEUE_NAMES.scim, { connection, prefix, defaultJobOptions: SCIM_JOB_OPTIONS });
+export function createScimQueue(connection: ConnectionOptions, prefix: string): Queue<ScimJobData> {
+  return new Queue<ScimJobData>(QUEUE_NAMES.scim, { connection, prefix, defaultJobOptions: SCIM_JOB_OPTIONS });
 }

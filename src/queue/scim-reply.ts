@@ -22,4 +22,25 @@ export function decodeReply(message: string, wanted: (operationId: string) => bo
   }
 }
 
+/**
+ * Several replies in one message (the writes of one batch that committed together):
+ * records joined by ASCII record separator. JSON.stringify escapes every control
+ * character inside strings (`\u001e`) and operation ids are UUIDs, so the separator
+ * never occurs inside a record.
+ */
+const RECORD_SEPARATOR = '\x1e';
+
+export function encodeReplies(replies: readonly ScimReply[]): string {
+  return replies.map(encodeReply).join(RECORD_SEPARATOR);
+}
+
+export function decodeReplies(message: string, wanted: (operationId: string) => boolean): ScimReply[] {
+  const out: ScimReply[] = [];
+  for (const record of message.split(RECORD_SEPARATOR)) {
+    const reply = decodeReply(record, wanted);
+    if (reply) out.push(reply);
+  }
+  return out;
+}
+
 export const replyChannel = (prefix: string): string => `${prefix}:scim-replies`;

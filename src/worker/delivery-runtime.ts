@@ -32,6 +32,7 @@ export async function startDeliveryRuntime(config: Config, db: Db, connection: R
   const drainer = new OutboxDrainer(db, {
     settings: { maxAttempts: d.maxAttempts, backoffBaseMs: d.backoffBaseMs, backoffMaxMs: d.backoffMaxMs, throttleBudgetMs: d.throttleBudgetMs, secretKey: d.secretKey },
     pollMs: d.sweepIntervalMs,
+    coalesceMs: d.coalesceMs,
     batchSize: d.batchSize,
     concurrency: d.concurrency,
     breaker: config.breaker,
