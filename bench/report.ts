@@ -40,6 +40,8 @@ export interface BenchReport {
   /** The same import spread over many directories (16 connections in all). */
   manyTenants?: { directories: number; run: LoadResult; singleRps: number; redisKeys: number; redisKeysBefore: number };
   lookups: LoadResult[];
+  /** The no-queue baseline's lookups on the same rows, same run (level by level with `lookups`). */
+  lookupsBaseline: LoadResult[];
   walk?: PageWalk;
   bigUsers: number;
   group?: LargeGroupResult;
@@ -105,7 +107,11 @@ export function renderReport(r: BenchReport): string {
   lines.push(`### Large directory (${r.bigUsers.toLocaleString('en-US')} users seeded by SQL)`);
   lines.push('');
   lines.push(LOAD_HEADER);
-  for (const l of r.lookups) lines.push(loadRow('userName lookup', l));
+  r.lookups.forEach((l, i) => {
+    const b = r.lookupsBaseline[i];
+    lines.push(loadRow('userName lookup', l, b ? `${((l.rps / b.rps) * 100).toFixed(0)} % of baseline` : ''));
+    if (b) lines.push(loadRow('baseline lookup', b));
+  });
   if (r.walk) {
     lines.push('');
     lines.push(`Full page walk (count=100, one connection): **${(r.walk.ms / 1000).toFixed(1)} s** for ${r.walk.pages} pages, ${r.walk.users} distinct users of totalResults ${r.walk.totalResults} (${r.walk.consistent ? 'consistent' : 'INCONSISTENT'}); page p50 ${f1(r.walk.page.p50)} ms, p99 ${f1(r.walk.page.p99)} ms, max ${f1(r.walk.page.max)} ms.`);
