@@ -46,6 +46,13 @@ export class OperationStore {
   }
 
   /** Writes the log entry; called inside the transaction that applies the operation. */
+  /** Which of these operations have a record (were applied, or answered with a recorded error). */
+  async recordedAmong(operationIds: readonly string[]): Promise<Set<string>> {
+    if (!operationIds.length) return new Set();
+    const rows = await this.db('operations').whereIn('id', operationIds).select<{ id: string }[]>('id');
+    return new Set(rows.map((r) => r.id));
+  }
+
   async record(trx: Knex.Transaction, op: OperationRecord): Promise<void> {
     const body = op.result.body as { scimType?: string; detail?: string } | undefined;
     const isError = op.result.status >= 400;

@@ -7,6 +7,7 @@ import type { CommittedEvent } from '../events/event-types';
 import { QUEUE_NAMES } from '../queue/queue-names';
 import { encodeReply } from '../queue/scim-reply';
 import { ReplyPublisher } from '../queue/reply-publisher';
+import { OperationStore } from '../store/operation-store';
 import { applyScimWrite } from '../provisioning/apply-scim-write';
 import { UserCreateBatcher } from '../store/user-create-batch';
 
@@ -88,15 +89,23 @@ export function startScimWorker(deps: ScimWorkerDeps): Worker<ScimJobData> {
     },
     { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency, autorun: true, lockDuration: deps.lockMs ?? 30_000, stalledInterval: deps.lockMs ?? 30_000 },
   );
+  const operations = new OperationStore(deps.db);
+  const unanswered = async (writes: ScimWriteJob[]): Promise<ScimWriteJob[]> => {
+    if (writes.length === 1) return writes;
+    const recorded = await operations.recordedAmong(writes.map((w) => w.operationId));
+    return writes.filter((w) => !recorded.has(w.operationId));
+  };
   worker.on('failed', (job, err) => {
     if (!job) return;
     const final = job.attemptsMade >= (job.opts.attempts ?? 1);
     const writes = writesOf(job.data);
     deps.log.error({ operationIds: writes.map((w) => w.operationId), jobId: job.id, directoryIds: [...new Set(writes.map((w) => w.directoryId))], job: job.name, attempt: job.attemptsMade, final, err: { message: err.message, name: err.name } }, 'scim write failed');
     if (final) {
-      // No result to give: the receivers answer 503 and Okta's retry re-runs the operation. A write of the
-      // batch that did commit already had its reply; its receiver is no longer listening for this one.
-      for (const w of writes) void deps.publisher.publish(w.replyTo, encodeReply({ operationId: w.operationId, result: { status: 503 } })).catch(() => undefined);
+      // No result to give: the receivers answer 503 and Okta's retry re-runs the operation. Writes of a
+      // batch that have their operation record were answered when they committed and keep that answer.
+      void unanswered(writes)
+        .then((open) => Promise.all(open.map((w) => deps.publisher.publish(w.replyTo, encodeReply({ operationId: w.operationId, result: { status: 503 } })))))
+        .catch((e: unknown) => deps.log.warn({ err: { message: e instanceof Error ? e.message : String(e) }, jobId: job.id }, 'could not answer a failed scim job; its receivers answer 503 when they time out'));
     }
   });
   worker.on('error', (err) => deps.log.error({ err: { message: err.message } }, 'scim worker error'));
