@@ -10,6 +10,7 @@ import { ReplyPublisher } from '../queue/reply-publisher';
 import { OperationStore } from '../store/operation-store';
 import { applyScimWrite } from '../provisioning/apply-scim-write';
 import { UserCreateBatcher } from '../store/user-create-batch';
+import { Semaphore } from '../common/semaphore';
 
 export interface ScimWorkerDeps {
   db: Db;
@@ -43,9 +44,18 @@ export function startScimWorker(deps: ScimWorkerDeps): Worker<ScimJobData> {
   // Replies ready together (a batch's creates) leave in one PUBLISH.
   const replies = new ReplyPublisher(deps.publisher);
 
+  // Writes other than user creates hold a statement or transaction each: at most `concurrency` of them run
+  // at once across all jobs, as when every write was its own job. User creates are not limited: they wait
+  // in the group-commit batcher, whose statements are limited there.
+  const applying = new Semaphore(deps.concurrency);
+  const apply = (data: ScimWriteJob, attempt: number) =>
+    data.method === 'POST' && data.resourceType === 'User'
+      ? applyScimWrite(deps.db, data, attempt, { commitCreate })
+      : applying.run(() => applyScimWrite(deps.db, data, attempt, { commitCreate }));
+
   const runWrite = async (data: ScimWriteJob, job: Job<ScimJobData>): Promise<{ status: number; replayed: boolean }> => {
     const started = performance.now();
-    const applied = await applyScimWrite(deps.db, data, job.attemptsMade + 1, { commitCreate });
+    const applied = await apply(data, job.attemptsMade + 1);
     const appliedAt = performance.now();
     await replies.publish(data.replyTo, { operationId: data.operationId, result: applied.result });
     const repliedAt = performance.now();
