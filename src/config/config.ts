@@ -27,7 +27,7 @@ export const EnvSchema = z.object({
   PUBLIC_URL: z.string().url().optional(),
   /** BullMQ key prefix. The `{…}` hash tag keeps every queue key in one Redis Cluster slot. */
   QUEUE_PREFIX: z.string().min(1).default('{dirsync}'),
-  /** Concurrent jobs per worker process. */
+  /** Concurrent SCIM jobs per worker process, and the most writes other than user creates that apply at once across them (a job may carry a batch of writes; creates group-commit instead). */
   WORKER_CONCURRENCY: int(1, 256).default(8),
   /** BullMQ job lock (ms), renewed at half this while a job runs; a job of a SIGKILLed worker is taken over within about twice this (docs/chaos.md). */
   WORKER_LOCK_MS: int(2000, 600_000).default(30_000),
