@@ -30,7 +30,7 @@ const RESOURCES: { path: string; type: ScimResourceType }[] = [
 
 /**
  * Validates at the edge (nothing invalid reaches the queue: G7), then enqueues
- * one job per write and answers with the worker's result.
+ * it (writes arriving together share a BullMQ job: queue/scim-enqueuer.ts) and answers with the worker's result.
  */
 export function registerScimWriteRoutes(router: Router, deps: ScimWriteDeps): void {
   for (const { path, type } of RESOURCES) {
