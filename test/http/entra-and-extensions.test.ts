@@ -128,7 +128,7 @@ describe('a full group read streams its members exactly like the object path ren
     assert.match(full.headers.get('content-type') ?? '', /application\/scim\+json/);
     assert.equal(full.body.displayName, 'x"members":[] ]');
     assert.equal(full.body.meta.resourceType, 'Group');
-    // Past several 5,000-member pages (seeded by SQL): every member once, in order.
+    // Past many 1,000-member pages (seeded by SQL): every member once, in order.
     const dirRow = await env.db('groups').where({ id: g.body.id }).first('directory_id');
     await env.db.raw(
       `WITH u AS (INSERT INTO users (directory_id, user_name, doc) SELECT ?, 'bulk' || i || '@example.com', jsonb_build_object('userName', 'bulk' || i || '@example.com') FROM generate_series(1, 12000) i RETURNING id)
