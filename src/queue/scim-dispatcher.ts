@@ -80,7 +80,8 @@ export class ScimDispatcher {
     return this.waiters.size;
   }
 
-  async submit(submission: ScimSubmission, fingerprint: string): Promise<ScimResult> {
+  /** `bodyBytes`: the request body's size, which keeps large writes out of batches (scim-enqueuer.ts). */
+  async submit(submission: ScimSubmission, fingerprint: string, bodyBytes = 0): Promise<ScimResult> {
     // Happy path: no marker can exist (the index is complete and does not hold this fingerprint), no query.
     const replayOf = this.markers?.mightHave(submission.directoryId, fingerprint) === false ? undefined : await this.operations.findReplayMarker(submission.directoryId, fingerprint);
     const operationId = replayOf ?? randomUUID();
@@ -97,7 +98,7 @@ export class ScimDispatcher {
       }
       const data: ScimWriteJob = { ...submission, operationId, replyTo: this.options.replyChannel };
       // A retried request goes alone under its operation id, so it joins its own job if that is still queued.
-      await (replayOf ? this.enqueuer.enqueueAlone(data) : this.enqueuer.enqueue(data));
+      await (replayOf ? this.enqueuer.enqueueAlone(data) : this.enqueuer.enqueue(data, bodyBytes));
     } catch (error) {
       pending.cancel();
       if (error instanceof ScimError) throw error;

@@ -5,12 +5,15 @@ import { SCIM_BATCH_JOB_NAME, scimJobName, type ScimJobData, type ScimWriteJob }
 export interface EnqueuerOptions {
   /** Most writes in one job. */
   maxBatch: number;
+  /** Most request-body bytes in one job (default 1 MiB): a large PATCH travels alone rather than swelling a batch. */
+  maxBatchBytes?: number;
   /** Adds to Redis in flight at once; writes arriving meanwhile wait and go together in the next job. */
   maxInFlight: number;
 }
 
 interface Pending {
   job: ScimWriteJob;
+  bytes: number;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -48,10 +51,13 @@ export class ScimEnqueuer {
     private readonly options: EnqueuerOptions,
   ) {}
 
-  /** Resolves when the write is in Redis; rejects when the add failed (the caller answers 503). */
-  enqueue(job: ScimWriteJob): Promise<void> {
+  /**
+   * Resolves when the write is in Redis; rejects when the add failed (the caller answers 503).
+   * `bytes`: the size of the request body, so one job never carries more than `maxBatchBytes`.
+   */
+  enqueue(job: ScimWriteJob, bytes = 0): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ job, resolve, reject });
+      this.pending.push({ job, bytes, resolve, reject });
       this.schedule();
     });
   }
@@ -72,7 +78,7 @@ export class ScimEnqueuer {
 
   private flush(): void {
     while (this.pending.length > 0 && this.inFlight < this.options.maxInFlight) {
-      const batch = this.pending.splice(0, this.options.maxBatch);
+      const batch = this.pending.splice(0, this.batchLength());
       this.inFlight++;
       this.send(batch.map((p) => p.job)).then(
         () => batch.forEach((p) => p.resolve()),
@@ -82,6 +88,19 @@ export class ScimEnqueuer {
         this.schedule();
       });
     }
+  }
+
+  /** How many pending writes the next job takes: up to maxBatch, and up to maxBatchBytes of bodies (always at least one). */
+  private batchLength(): number {
+    const maxBytes = this.options.maxBatchBytes ?? 1024 * 1024;
+    let bytes = 0;
+    let n = 0;
+    for (const p of this.pending) {
+      if (n >= this.options.maxBatch || (n > 0 && bytes + p.bytes > maxBytes)) break;
+      bytes += p.bytes;
+      n++;
+    }
+    return n;
   }
 
   private async send(writes: ScimWriteJob[]): Promise<void> {

@@ -68,6 +68,7 @@ async function submit(deps: ScimWriteDeps, ctx: Context, method: ScimMethod, res
       summary: `${method} /${resourceType}s${resourceId ? `/${resourceId}` : ''}${summary ? ` ${summary}` : ''}`,
     },
     fingerprint,
+    ctx.request.length ?? 0,
   );
   // A 4xx the worker computed (409, 404, 400 from PATCH, 412) is recorded with the others, at response time.
   noteResultFault(ctx, result);

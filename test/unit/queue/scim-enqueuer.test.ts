@@ -98,6 +98,21 @@ describe('ScimEnqueuer: writes arriving together share a BullMQ job', () => {
     await Promise.all(all);
   });
 
+  it('keeps a job under maxBatchBytes of bodies: a large write travels alone', async () => {
+    const q = recordingQueue();
+    const enqueuer = new ScimEnqueuer(q.adder, { maxBatch: 32, maxInFlight: 4, maxBatchBytes: 1000 });
+    const all = [
+      enqueuer.enqueue(write(1), 300),
+      enqueuer.enqueue(write(2), 300),
+      enqueuer.enqueue(write(3), 5000),
+      enqueuer.enqueue(write(4), 100),
+    ];
+    await turn();
+    assert.deepEqual(q.added.map((a) => writesOf(a.data).map((w) => w.requestId)), [['r1', 'r2'], ['r3'], ['r4']]);
+    q.release();
+    await Promise.all(all);
+  });
+
   it('rejects every write of a batch whose add failed (each receiver answers 503), and goes on with the next', async () => {
     const q = recordingQueue();
     const enqueuer = new ScimEnqueuer(q.adder, { maxBatch: 32, maxInFlight: 1 });
