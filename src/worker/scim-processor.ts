@@ -5,7 +5,6 @@ import type { Db } from '../store/db';
 import { isBatchJob, writesOf, type ScimJobData, type ScimWriteJob } from '../queue/job-payloads';
 import type { CommittedEvent } from '../events/event-types';
 import { QUEUE_NAMES } from '../queue/queue-names';
-import { encodeReply } from '../queue/scim-reply';
 import { ReplyPublisher } from '../queue/reply-publisher';
 import { OperationStore } from '../store/operation-store';
 import { applyScimWrite } from '../provisioning/apply-scim-write';
@@ -114,7 +113,7 @@ export function startScimWorker(deps: ScimWorkerDeps): Worker<ScimJobData> {
       // No result to give: the receivers answer 503 and Okta's retry re-runs the operation. Writes of a
       // batch that have their operation record were answered when they committed and keep that answer.
       void unanswered(writes)
-        .then((open) => Promise.all(open.map((w) => deps.publisher.publish(w.replyTo, encodeReply({ operationId: w.operationId, result: { status: 503 } })))))
+        .then((open) => Promise.all(open.map((w) => replies.publish(w.replyTo, { operationId: w.operationId, result: { status: 503 } }))))
         .catch((e: unknown) => deps.log.warn({ err: { message: e instanceof Error ? e.message : String(e) }, jobId: job.id }, 'could not answer a failed scim job; its receivers answer 503 when they time out'));
     }
   });

@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import path from 'node:path';
 import { createTestEnv, type TestEnv } from '../support/test-env';
+import { runCli } from '../support/dirsync-cli';
 import { scimClient } from '../support/scim-client';
 
 const run = promisify(execFile);
@@ -11,15 +12,7 @@ const BIN = path.resolve(__dirname, '../../bin/dirsync');
 
 describe('ops CLI (npx dirsync …)', () => {
   let env: TestEnv;
-  const cli = async (...args: string[]) => {
-    try {
-      const { stdout, stderr } = await run(BIN, args, { env: { ...process.env, DATABASE_URL: env.config.databaseUrl, PUBLIC_URL: env.baseUrl, LOG_LEVEL: 'silent' }, timeout: 30_000 });
-      return { code: 0, stdout, stderr };
-    } catch (e) {
-      const err = e as { code: number; stdout: string; stderr: string };
-      return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-    }
-  };
+  const cli = (...args: string[]) => runCli(env, ...args);
 
   before(async () => {
     env = await createTestEnv();

@@ -1,23 +1,16 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import path from 'node:path';
 import { createTestEnv, type TestEnv } from '../support/test-env';
+import { cliStdout } from '../support/dirsync-cli';
 import { scimClient } from '../support/scim-client';
 import { ENTERPRISE_SCHEMA, GROUP_SCHEMA, USER_SCHEMA, patch } from '../support/okta-bodies';
 
-const run = promisify(execFile);
-const BIN = path.resolve(__dirname, '../../bin/dirsync');
 const MANAGER = `${ENTERPRISE_SCHEMA}:manager`;
 
 /** Issue #14's check: an Entra directory made with `npx dirsync create-directory --provider entra --json` takes Entra's shapes. */
 describe('create-directory --provider entra', () => {
   let env: TestEnv;
-  const cli = async (...args: string[]) => {
-    const { stdout } = await run(BIN, args, { env: { ...process.env, DATABASE_URL: env.config.databaseUrl, PUBLIC_URL: env.baseUrl, LOG_LEVEL: 'silent' }, timeout: 30_000 });
-    return JSON.parse(stdout) as Record<string, string>;
-  };
+  const cli = async (...args: string[]) => JSON.parse(await cliStdout(env, ...args)) as Record<string, string>;
 
   before(async () => {
     env = await createTestEnv();

@@ -1,29 +1,17 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import path from 'node:path';
 import { createTestEnv, type TestEnv, type TestDirectory } from '../support/test-env';
+import { runCli } from '../support/dirsync-cli';
 import { scimClient, type ScimClient } from '../support/scim-client';
 import { oktaUser, patch } from '../support/okta-bodies';
 import { AppModelStore } from '../../src/app-model/app-model-store';
 import { allDelivered, waitFor } from '../delivery/delivery-helpers';
 
-const run = promisify(execFile);
-const BIN = path.resolve(__dirname, '../../bin/dirsync');
 
 /** The circuit-breaker CLI contract: `holds --json`, `release-hold`, `discard-hold`. */
 describe('circuit-breaker CLI (npx dirsync holds | release-hold | discard-hold)', { timeout: 180_000 }, () => {
   let env: TestEnv;
-  const cli = async (...args: string[]) => {
-    try {
-      const { stdout, stderr } = await run(BIN, args, { env: { ...process.env, DATABASE_URL: env.config.databaseUrl, PUBLIC_URL: env.baseUrl, LOG_LEVEL: 'silent' }, timeout: 30_000 });
-      return { code: 0, stdout, stderr };
-    } catch (e) {
-      const err = e as { code: number; stdout: string; stderr: string };
-      return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-    }
-  };
+  const cli = (...args: string[]) => runCli(env, ...args);
 
   before(async () => {
     env = await createTestEnv({ env: { DELIVERY_SWEEP_INTERVAL_MS: '300' } });

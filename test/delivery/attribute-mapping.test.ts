@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import path from 'node:path';
 import { createTestEnv, type TestEnv, type TestDirectory } from '../support/test-env';
+import { cliStdout } from '../support/dirsync-cli';
 import { scimClient, type ScimClient } from '../support/scim-client';
 import { entraCreateUser, ENT } from '../support/scim-fixtures';
 import { WebhookReceiver, allDelivered, oktaUser, waitFor } from './delivery-helpers';
@@ -49,10 +50,7 @@ describe('attribute mapping: app_users.attributes, webhooks, events API, re-proj
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
-  const cli = async (...args: string[]) => {
-    const { stdout } = await run(BIN, args, { env: { ...process.env, DATABASE_URL: env.config.databaseUrl, PUBLIC_URL: env.baseUrl, LOG_LEVEL: 'silent' }, timeout: 30_000 });
-    return stdout;
-  };
+  const cli = (...args: string[]) => cliStdout(env, ...args);
   /** What `npx dirsync app-users --org … --json` prints, by userName. */
   const cliUsers = async (org: string): Promise<Map<string, { attributes: Record<string, unknown>; version: number; directoryUserId: string }>> => {
     const list = JSON.parse(await cli('app-users', '--org', org, '--json')) as { userName: string; attributes: Record<string, unknown>; version: number; directoryUserId: string }[];
