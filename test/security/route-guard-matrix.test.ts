@@ -14,6 +14,7 @@ import { createOpsQueues } from '../../src/ops/ops-queues';
 import { SinkStore } from '../../src/store/sink-store';
 import { nonCanonicalReason } from '../../src/http/shared/canonical-path';
 import { spellingVariants } from '../support/path-spellings';
+import { waitFor } from '../delivery/delivery-helpers';
 
 /** Routes anyone may call on their canonical path (their variants must still be 404). */
 const PUBLIC_ROUTES = new Set(['/healthz', '/readyz', '/portal/assets/:file', '/portal', '/portal/enter', '/portal/logout']);
@@ -72,6 +73,9 @@ describe('route-guard matrix: every registered route, every spelling, no credent
     attackerCsrf = hiddenField((await portal.get('/portal/directory-sync')).text, '_csrf');
     // The outbox sweeper adds each organization's built-in sink on its own schedule: do it now, not mid-snapshot.
     await new SinkStore(env.db).ensureBuiltIn();
+    // The drainer numbers the victim's user.created event DELIVERY_COALESCE_MS after the commit: let that
+    // background step happen now too, so the snapshots compare only what the requests below could change.
+    await waitFor('the outbox to number the setup event', async () => Number((await env.db('events').whereNull('seq').count({ n: '*' }))[0]?.n) === 0);
   });
   after(async () => env?.close());
 
