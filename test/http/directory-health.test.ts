@@ -253,7 +253,8 @@ describe('directory health', { timeout: 180_000 }, () => {
     const head = await until('a failed attempt recorded', async () => {
       const ct = await api('GET', `/directories/${dir.directoryId}/operations/${created.id}/trace`);
       const d = ct.body.events?.[0]?.deliveries.find((x: { sinkId: string }) => x.sinkId === sink.body.id);
-      return d?.status === 'retrying' && d;
+      // Recorded means attempts ≥ 1: the row also exists (attempts 0) while the first attempt is under way.
+      return d?.status === 'retrying' && d.attempts >= 1 && d;
     });
     assert.equal(created.resourceType, 'User');
     assert.ok(head.attempts >= 1);
